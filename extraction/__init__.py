@@ -1,0 +1,1 @@
+"""medocr's OCR engine: a plain library (no Django models) plus its Celery tasks."""

@@ -1,0 +1,24 @@
+"""The Celery application. Tasks live in the apps (extraction.tasks, ...)."""
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medocr.settings")
+
+app = Celery("medocr")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.task(name="medocr.ping")
+def ping() -> dict:
+    """Round trip through broker, worker and database; used by health checks and tests."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    return {
+        "pong": True,
+        "database_vendor": connection.vendor,
+        "database_name": str(connection.settings_dict["NAME"]),
+        "users": get_user_model().objects.count(),
+    }

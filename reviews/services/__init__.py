@@ -1,0 +1,1 @@
+"""Writes go through services: functions with keyword arguments, in a transaction."""

@@ -1,0 +1,21 @@
+"""Shared fixtures. Kept few and explicit; most tests build what they need."""
+from __future__ import annotations
+
+import pytest
+
+from tests.support.worker import CeleryWorker
+
+
+@pytest.fixture
+def celery_worker(transactional_db, settings):
+    """A real `celery worker` process on the test Redis and the test database.
+
+    Needs committed data (transactional_db) because the worker is another
+    process with its own database connection.
+    """
+    worker = CeleryWorker()
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
