@@ -116,6 +116,12 @@ class Document(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
+    # Double-check organisations: the first approval waits here for a second
+    # reviewer who made no corrections.
+    first_approval_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    first_approval_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -183,6 +189,38 @@ class ExtractedField(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} of {self.document_id}"
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    JSONL = "jsonl", "JSON Lines"
+    FHIR = "fhir", "FHIR R4 Bundle"
+
+
+def export_upload_to(instance: "Export", filename: str) -> str:
+    return f"exports/{instance.organization_id}/{uuid.uuid4().hex}.{instance.format}"
+
+
+class Export(models.Model):
+    """One download of approved records, kept so it can be fetched again byte-identical."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="exports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    format = models.CharField(max_length=10, choices=ExportFormat.choices)
+    filters = models.JSONField(default=dict, blank=True)
+    documents = models.ManyToManyField(Document, related_name="exports", blank=True)
+    document_count = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=export_upload_to, max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "created_at"], name="export_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} export #{self.pk}"
 
 
 class AuditAction(models.TextChoices):

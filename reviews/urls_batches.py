@@ -1,0 +1,4 @@
+"""Routes for batches pages."""
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

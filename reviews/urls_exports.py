@@ -1,0 +1,4 @@
+"""Routes for exports pages."""
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
