@@ -1,7 +1,7 @@
 """Page URLs. Each feature keeps its routes in its own module."""
 from django.urls import path
 
-from . import urls_batches, urls_exports, urls_review
+from . import urls_batches, urls_dashboard, urls_exports, urls_review
 from .views import home
 
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     *urls_batches.urlpatterns,
     *urls_review.urlpatterns,
     *urls_exports.urlpatterns,
+    *urls_dashboard.urlpatterns,
 ]

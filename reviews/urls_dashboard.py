@@ -1,0 +1,4 @@
+"""Routes for the operations dashboard."""
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
