@@ -1,0 +1,44 @@
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from tests.support.s3 import S3Server
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def s3(settings):
+    server = S3Server()
+    server.start()
+    settings.STORAGES = server.storages_setting(settings.STORAGES["staticfiles"])
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_default_storage_writes_private_objects_to_the_s3_store(s3):
+    name = default_storage.save("originals/1/scan", ContentFile(b"%PDF-1.4 test"))
+
+    assert s3.keys() == [name]
+    with default_storage.open(name) as handle:
+        assert handle.read() == b"%PDF-1.4 test"
+    acl = s3.client().get_object_acl(Bucket=s3.bucket, Key=name)
+    assert [grant["Permission"] for grant in acl["Grants"]] == ["FULL_CONTROL"]
+
+
+def test_storage_backend_setting_rejects_unknown_values():
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT, env={**os.environ, "DEBUG": "1", "STORAGE_BACKEND": "ftp"}, capture_output=True, text=True,
+    )
+
+    assert result.returncode != 0
+    assert "STORAGE_BACKEND must be 'local' or 's3'." in result.stderr
