@@ -10,7 +10,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="medocr.ping")
+@app.task(name="medocr.ping", ignore_result=False)
 def ping() -> dict:
     """Round trip through broker, worker and database; used by health checks and tests."""
     from django.contrib.auth import get_user_model

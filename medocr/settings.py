@@ -240,6 +240,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("BROKER_VISIBIL
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"extraction.tasks.process_document": {"queue": "ocr"}}
 CELERY_RESULT_EXPIRES = 3600
+# Results nobody reads are not stored; tasks whose result is read say so.
+CELERY_TASK_IGNORE_RESULT = True
 
 # --- API ---------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -76,3 +76,17 @@ def test_readme_starts_with_the_two_commands():
     commands = [line.strip() for line in readme[:15] if line.strip().startswith("make ")]
 
     assert commands[:2] == ["make run", "make test"]
+
+
+def test_scale_compose_adds_object_store_and_separately_scaled_ocr_workers():
+    scale = yaml.safe_load((ROOT / "docker-compose.scale.yml").read_text())
+    services = scale["services"]
+
+    assert set(services) == {"web", "worker", "ocr-worker", "objectstore"}
+    assert "--queues ocr " in services["ocr-worker"]["command"]
+    assert "--prefetch-multiplier 1" in services["ocr-worker"]["command"]
+    assert services["worker"]["command"].startswith("celery -A medocr worker --queues default")
+    for name in ("web", "worker", "ocr-worker"):
+        assert services[name]["environment"]["STORAGE_BACKEND"] == "s3"
+    assert services["ocr-worker"]["environment"]["OMP_THREAD_LIMIT"] == "1"
+    assert "objects:/data" in services["objectstore"]["volumes"]
