@@ -104,6 +104,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Worker processes started by the tests must see the test database, so it
     # lives in a file rather than in memory.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
