@@ -280,3 +280,25 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only.")
+
+
+class BatchAlertState(models.TextChoices):
+    AT_RISK = "at_risk", "At risk"
+    OVERDUE = "overdue", "Overdue"
+
+
+class BatchAlert(models.Model):
+    """A deadline e-mail already sent: at most one per batch and state."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="alerts")
+    state = models.CharField(max_length=20, choices=BatchAlertState.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    open_documents = models.PositiveIntegerField(default=0)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["batch", "state"], name="batch_alert_unique_state")]
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()}: {self.batch}"
