@@ -41,3 +41,7 @@ class ImageTooLarge(DocumentError):
 
 class ExtractionTimeout(DocumentError):
     code = "timeout"
+
+
+class MissingFile(DocumentError):
+    code = "missing"

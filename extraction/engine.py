@@ -1,0 +1,120 @@
+"""`extract(path, kind="auto")`: a document file in, its fields out (FIELDS.md).
+
+load pages -> per page: flatten light, scale letters, straighten, OCR, and
+turn by 90/180/270 degrees when the text reads badly -> classify -> parse.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from extraction import preprocess
+from extraction.classify import classify
+from extraction.errors import DocumentError
+from extraction.fields import KINDS, UNKNOWN
+from extraction.loading import Deadline, load_pages
+from extraction.ocr import Stopwatch, read_words, text_quality
+from extraction.parsers import PARSERS
+from extraction.types import Extraction, Limits, PageResult
+
+# Below this share of confident words a page is checked for a 90/180/270 turn.
+ORIENTATION_CHECK_BELOW = 0.5
+AUTO = "auto"
+
+
+def default_limits() -> Limits:
+    """Limits from Django settings when they are configured, else the built-in ones."""
+    try:
+        from django.conf import settings
+
+        if settings.configured:
+            return Limits(
+                max_pages=settings.EXTRACTION_MAX_PAGES,
+                max_pixels=settings.EXTRACTION_MAX_PIXELS,
+                dpi=settings.EXTRACTION_DPI,
+                timeout_seconds=settings.EXTRACTION_TIMEOUT_SECONDS,
+            )
+    except (ImportError, AttributeError):
+        pass
+    return Limits()
+
+
+class PageReader:
+    """Runs the page steps and keeps the geometry needed to redraw the upright page."""
+
+    def __init__(self, deadline: Deadline, stopwatch: Stopwatch):
+        self.deadline = deadline
+        self.stopwatch = stopwatch
+
+    def straighten(self, gray: np.ndarray) -> tuple[np.ndarray, float]:
+        angle = preprocess.skew_angle(gray)
+        if abs(angle) < preprocess.MIN_SKEW_DEGREES:
+            return gray, 0.0
+        return preprocess.rotate(gray, angle), angle
+
+    def ocr(self, gray: np.ndarray):
+        return read_words(gray, timeout=self.deadline.remaining(), stopwatch=self.stopwatch)
+
+    def read(self, number: int, image: Image.Image, keep_image: bool) -> PageResult:
+        gray = preprocess.remove_shadow(preprocess.to_gray(image))
+        gray = preprocess.rescale(gray, preprocess.scale_factor(preprocess.text_height(gray)))
+        straight, angle = self.straighten(gray)
+        words = self.ocr(preprocess.remove_rules(straight))
+        turns = [(0, angle)]
+        if text_quality(words) < ORIENTATION_CHECK_BELOW:
+            turn, _ = self.stopwatch.timed(preprocess.osd_rotation, gray, self.deadline.remaining())
+            if turn:
+                turned, turned_angle = self.straighten(preprocess.rotate(gray, turn))
+                turned_words = self.ocr(preprocess.remove_rules(turned))
+                if text_quality(turned_words) > text_quality(words):
+                    straight, words, turns = turned, turned_words, [(turn, 0.0), (0, turned_angle)]
+        upright = None
+        if keep_image:
+            rgb = np.asarray(image.convert("RGB"))
+            for quarter, skew in turns:
+                rgb = preprocess.rotate(rgb, quarter, fill=(255, 255, 255))
+                rgb = preprocess.rotate(rgb, skew, fill=(255, 255, 255)) if skew else rgb
+            upright = Image.fromarray(rgb)
+        height, width = straight.shape[:2]
+        if upright is not None:
+            width, height = upright.size
+        return PageResult(number=number, width=width, height=height, words=words,
+                          rotation=turns[0][0] if len(turns) > 1 else 0, image=upright)
+
+
+def extract(path: str | Path, kind: str = AUTO, *, limits: Limits | None = None,
+            keep_images: bool = False) -> Extraction:
+    """Read the document at `path`; raises extraction.errors.DocumentError if it cannot."""
+    if kind != AUTO and kind not in KINDS:
+        raise ValueError(f"Unknown document kind {kind!r}; expected auto or one of {', '.join(KINDS)}.")
+    limits = limits or default_limits()
+    started = time.perf_counter()
+    deadline = Deadline(limits.timeout_seconds)
+    stopwatch = Stopwatch()
+    images = load_pages(path, limits, deadline)
+    loaded = time.perf_counter()
+    reader = PageReader(deadline, stopwatch)
+    pages = [reader.read(n, image, keep_images) for n, image in enumerate(images, start=1)]
+    read = time.perf_counter()
+    if kind == AUTO:
+        result = classify(pages)
+        kind, kind_confidence = result.kind, result.confidence
+    else:
+        kind_confidence = 1.0
+    fields = PARSERS[kind].parse(pages) if kind != UNKNOWN else {}
+    finished = time.perf_counter()
+    timings = {
+        "load": loaded - started,
+        "pages": read - loaded,
+        "tesseract": stopwatch.tesseract,
+        "parse": finished - read,
+        "total": finished - started,
+    }
+    return Extraction(file=Path(path).name, kind=kind, kind_confidence=kind_confidence,
+                      pages=pages, fields=fields, timings=timings)
+
+
+__all__ = ["extract", "default_limits", "DocumentError"]

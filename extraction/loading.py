@@ -1,0 +1,169 @@
+"""Turn a file into page images, refusing what could exhaust memory or time.
+
+The file's type comes from its bytes (extraction.filetypes), never its name.
+PDF pages are rendered by poppler (pdf2image) at `Limits.dpi`, lowered for a
+page whose size would exceed `Limits.max_pixels`; PNG, JPEG and TIFF (every
+frame) are read with Pillow after their header says the size is acceptable.
+Every page comes back as an RGB PIL image.
+"""
+from __future__ import annotations
+
+import math
+import re
+import time
+import warnings
+from pathlib import Path
+
+from PIL import Image, ImageOps, ImageSequence
+from pdf2image import convert_from_path, pdfinfo_from_path
+from pdf2image.exceptions import (
+    PDFInfoNotInstalledError,
+    PDFPageCountError,
+    PDFPopplerTimeoutError,
+    PDFSyntaxError,
+)
+
+from extraction import filetypes
+from extraction.errors import (
+    CorruptDocument,
+    DocumentError,
+    EmptyDocument,
+    EncryptedDocument,
+    ExtractionTimeout,
+    ImageTooLarge,
+    MissingFile,
+    TooManyPages,
+    UnsupportedFileType,
+)
+from extraction.types import Limits
+
+POINTS_PER_INCH = 72
+_PAGE_SIZE = re.compile(r"([\d.]+) x ([\d.]+) pts")
+
+
+class Deadline:
+    """The time left for one document; every slow step asks it first."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+
+    def remaining(self) -> int:
+        left = self.ends - time.monotonic()
+        if left <= 0:
+            raise timeout_error(self.seconds)
+        return max(1, math.ceil(left))
+
+
+def timeout_error(seconds: float) -> ExtractionTimeout:
+    return ExtractionTimeout(f"Reading the document took longer than the limit of {seconds:g} seconds.")
+
+
+def too_large_error(limits: Limits) -> ImageTooLarge:
+    return ImageTooLarge(f"A page is larger than the limit of {limits.max_pixels:,} pixels.")
+
+
+def too_many_pages_error(count: int, limits: Limits) -> TooManyPages:
+    return TooManyPages(f"The document has {count} pages; the limit is {limits.max_pages}.")
+
+
+def load_pages(path: str | Path, limits: Limits, deadline: Deadline | None = None) -> list[Image.Image]:
+    """The pages of the file at `path` as RGB images, in order."""
+    path = Path(path)
+    deadline = deadline or Deadline(limits.timeout_seconds)
+    if not path.is_file():
+        raise MissingFile("The file does not exist or is not a regular file.")
+    if path.stat().st_size == 0:
+        raise EmptyDocument("The file is empty.")
+    mime = filetypes.sniff_file(path)
+    if mime == filetypes.PDF:
+        return load_pdf(path, limits, deadline)
+    if mime in (filetypes.PNG, filetypes.JPEG, filetypes.TIFF):
+        return load_image(path, limits)
+    raise UnsupportedFileType(f"This is not a PDF, PNG, JPEG or TIFF file (its content is {mime}).")
+
+
+def _pdf_error(stderr_text: str) -> DocumentError:
+    if "password" in stderr_text.lower():
+        return EncryptedDocument("The PDF is protected by a password and cannot be read.")
+    return CorruptDocument("The PDF is damaged or incomplete and cannot be read.")
+
+
+def pdf_page_sizes(path: Path, limits: Limits, deadline: Deadline) -> list[tuple[float, float]]:
+    """Each page's size in points, after checking the page count."""
+    try:
+        info = pdfinfo_from_path(str(path), timeout=deadline.remaining())
+        count = int(info.get("Pages", 0))
+        if count == 0:
+            raise EmptyDocument("The PDF has no pages.")
+        if count > limits.max_pages:
+            raise too_many_pages_error(count, limits)
+        info = pdfinfo_from_path(str(path), timeout=deadline.remaining(), first_page=1, last_page=count)
+    except PDFPopplerTimeoutError:
+        raise timeout_error(limits.timeout_seconds) from None
+    except (PDFPageCountError, PDFSyntaxError, ValueError) as error:
+        raise _pdf_error(str(error)) from None
+    except PDFInfoNotInstalledError:  # an installation fault, not the document's
+        raise
+    sizes = []
+    for number in range(1, count + 1):
+        text = next((str(v) for k, v in info.items() if re.fullmatch(rf"Page\s+{number} size", k)), "")
+        match = _PAGE_SIZE.search(text) or _PAGE_SIZE.search(str(info.get("Page size", "")))
+        if not match:
+            raise CorruptDocument("The PDF is damaged: a page has no size.")
+        sizes.append((float(match.group(1)), float(match.group(2))))
+    return sizes
+
+
+def render_dpi(size_points: tuple[float, float], limits: Limits) -> int:
+    """The configured dpi, lowered so that the page fits in max_pixels."""
+    width_in, height_in = (max(v, 1.0) / POINTS_PER_INCH for v in size_points)
+    fitting = math.sqrt(limits.max_pixels / (width_in * height_in))
+    return max(1, min(limits.dpi, int(fitting)))
+
+
+def load_pdf(path: Path, limits: Limits, deadline: Deadline) -> list[Image.Image]:
+    pages = []
+    for number, size in enumerate(pdf_page_sizes(path, limits, deadline), start=1):
+        try:
+            rendered = convert_from_path(
+                str(path), dpi=render_dpi(size, limits), first_page=number, last_page=number,
+                timeout=deadline.remaining(),
+            )
+        except PDFPopplerTimeoutError:
+            raise timeout_error(limits.timeout_seconds) from None
+        except (PDFPageCountError, PDFSyntaxError) as error:
+            raise _pdf_error(str(error)) from None
+        if not rendered:
+            raise CorruptDocument(f"Page {number} of the PDF is damaged and cannot be drawn.")
+        image = rendered[0]
+        if image.width * image.height > limits.max_pixels:
+            raise too_large_error(limits)
+        pages.append(image.convert("RGB"))
+    return pages
+
+
+def load_image(path: Path, limits: Limits) -> list[Image.Image]:
+    """Every frame of an image file, upright by its EXIF orientation."""
+    pages = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                frames = getattr(image, "n_frames", 1)
+                if frames > limits.max_pages:
+                    raise too_many_pages_error(frames, limits)
+                for frame in ImageSequence.Iterator(image):
+                    if frame.width * frame.height > limits.max_pixels:
+                        raise too_large_error(limits)
+                    frame.load()
+                    pages.append(ImageOps.exif_transpose(frame).convert("RGB"))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_large_error(limits) from None
+    except DocumentError:
+        raise
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise CorruptDocument("The image file is damaged or incomplete and cannot be read.") from None
+    if not pages:
+        raise EmptyDocument("The image file has no pages.")
+    return pages

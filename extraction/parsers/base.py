@@ -1,0 +1,178 @@
+"""Shared layout helpers: find a printed label, read the words near it.
+
+Positions are fractions of the upright page (as in `Word.bbox`). A label is
+found by fuzzy matching its words against consecutive OCR words of one
+tesseract line, so a misread letter or two does not lose it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from statistics import median
+
+from rapidfuzz import fuzz
+
+from extraction.ocr import lines_of
+from extraction.types import FieldResult, PageResult, Word
+
+_EDGE_PUNCTUATION = " .,;:|_-'\"`~*()[]{}!?"
+
+
+def token(text: str) -> str:
+    """A word reduced to what label matching compares: lower case, no punctuation."""
+    return re.sub(r"[^a-z0-9]", "", text.casefold())
+
+
+@dataclass
+class Span:
+    """Some words on one page: a label found, or a value read."""
+
+    page: int
+    words: list[Word]
+    score: float = 100.0
+
+    @property
+    def left(self) -> float:
+        return min(w.bbox[0] for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.bbox[1] for w in self.words)
+
+    @property
+    def right(self) -> float:
+        return max(w.bbox[2] for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bbox[3] for w in self.words)
+
+    @property
+    def height(self) -> float:
+        return median(w.bbox[3] - w.bbox[1] for w in self.words)
+
+
+def find_label(pages: list[PageResult], phrase: str, *, min_score: float = 78.0,
+               page: int | None = None, below: float = 0.0) -> Span | None:
+    """The best fuzzy match of `phrase` on consecutive words of one OCR line."""
+    wanted = [token(part) for part in phrase.split() if token(part)]
+    best: Span | None = None
+    for result in pages:
+        if page is not None and result.number != page:
+            continue
+        for line in lines_of(result.words):
+            tokens = [token(w.text) for w in line]
+            for start in range(0, max(0, len(line) - len(wanted)) + 1):
+                window = tokens[start:start + len(wanted)]
+                if len(window) < len(wanted) or line[start].bbox[1] < below:
+                    continue
+                joined_score = fuzz.ratio("".join(wanted), "".join(window))
+                word_score = sum(fuzz.ratio(a, b) for a, b in zip(wanted, window)) / len(wanted)
+                score = max(joined_score, word_score)
+                if score >= min_score and (best is None or score > best.score):
+                    best = Span(result.number, line[start:start + len(wanted)], score)
+    return best
+
+
+def words_in(page: PageResult, left: float, top: float, right: float, bottom: float) -> list[Word]:
+    """Words whose centre lies inside the rectangle."""
+    found = []
+    for word in page.words:
+        x = (word.bbox[0] + word.bbox[2]) / 2
+        y = (word.bbox[1] + word.bbox[3]) / 2
+        if left <= x <= right and top <= y <= bottom:
+            found.append(word)
+    return found
+
+
+def rows_of(words: list[Word]) -> list[list[Word]]:
+    """Words grouped into rows, top to bottom, each left to right.
+
+    Tesseract's own lines follow a slanted or curved baseline, so they are the
+    starting point; pieces of one visual row that tesseract put in different
+    blocks are then joined when they sit at the same height without overlapping.
+    """
+    groups: dict[int, list[Word]] = {}
+    for word in words:
+        groups.setdefault(word.line, []).append(word)
+    rows = sorted((sorted(g, key=lambda w: w.bbox[0]) for g in groups.values()), key=_row_centre)
+    merged: list[list[Word]] = []
+    for row in rows:
+        for target in merged:
+            height = max(_row_height(target), _row_height(row))
+            apart = not any(_overlaps_x(a, b) for a in target for b in row)
+            if apart and abs(_row_centre(target) - _row_centre(row)) < 0.5 * height:
+                target.extend(row)
+                target.sort(key=lambda w: w.bbox[0])
+                break
+        else:
+            merged.append(row)
+    return sorted(merged, key=_row_centre)
+
+
+def _row_centre(row: list[Word]) -> float:
+    return median((w.bbox[1] + w.bbox[3]) / 2 for w in row)
+
+
+def _row_height(row: list[Word]) -> float:
+    return median(w.bbox[3] - w.bbox[1] for w in row)
+
+
+def _overlaps_x(a: Word, b: Word) -> bool:
+    return a.bbox[0] < b.bbox[2] and b.bbox[0] < a.bbox[2]
+
+
+def row_text(row: list[Word]) -> str:
+    return " ".join(w.text for w in row)
+
+
+def strip_edges(text: str) -> str:
+    return text.strip(_EDGE_PUNCTUATION)
+
+
+def is_noise(word: Word, inside: bool = False) -> bool:
+    """Specks and rules that OCR turns into stray marks.
+
+    A lone dash or ampersand between two words is kept: it is written text.
+    """
+    letters = re.sub(r"[^A-Za-z0-9]", "", word.text)
+    if not letters:
+        return not (inside and word.text in ("-", "&", "+", "/") and word.confidence >= 0.5)
+    return len(letters) <= 2 and word.confidence < 0.4 and not letters.isdigit()
+
+
+def clean_rows(rows: list[list[Word]]) -> list[list[Word]]:
+    """Rows without stray marks; rows left empty are dropped."""
+    cleaned = []
+    for row in rows:
+        kept = [w for i, w in enumerate(row) if not is_noise(w, inside=0 < i < len(row) - 1)]
+        if kept:
+            cleaned.append(kept)
+    return cleaned
+
+
+def ocr_confidence(words: list[Word]) -> float:
+    """The words' tesseract confidence: mostly the weakest word's, which is where errors hide."""
+    if not words:
+        return 0.0
+    values = [w.confidence for w in words]
+    return 0.6 * min(values) + 0.4 * (sum(values) / len(values))
+
+
+def bbox_of(words: list[Word]) -> list[float]:
+    return [min(w.bbox[0] for w in words), min(w.bbox[1] for w in words),
+            max(w.bbox[2] for w in words), max(w.bbox[3] for w in words)]
+
+
+def make_field(value, words: list[Word], page: int, fit: float, normalized=None) -> FieldResult:
+    """A field read from `words`: its confidence joins OCR certainty and how well the value fits."""
+    if value in (None, "", []) or not words:
+        return FieldResult()
+    confidence = max(0.0, min(1.0, ocr_confidence(words) * fit))
+    return FieldResult(value=value, confidence=confidence, page=page, bbox=bbox_of(words),
+                       normalized=normalized)
+
+
+def blank_field(confidence: float = 0.0) -> FieldResult:
+    """A field the document leaves empty (confidence says how sure the engine is of that)."""
+    return FieldResult(value=None, confidence=confidence)

@@ -1,0 +1,210 @@
+"""Field-aware repair and fit of OCR'd values.
+
+Each `read_*` function takes the raw OCR text of one value and returns
+`(value, fit, normalized)`: the value as written on the document with the
+OCR confusions repaired where the field's type makes the answer certain, how
+well it fits its field (0..1; it scales the OCR confidence), and a normalized
+form (ISO date, digits of a phone) or None.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from rapidfuzz import fuzz, process
+
+from extraction.parsers.base import strip_edges
+
+# Letters tesseract confuses with digits; applied only where a digit is certain.
+_AS_DIGIT = str.maketrans({
+    "O": "0", "o": "0", "D": "0", "Q": "0", "U": "0", "C": "0",
+    "l": "1", "I": "1", "i": "1", "|": "1", "!": "1", "L": "1", "J": "1", "]": "1", "[": "1",
+    "Z": "2", "z": "2", "S": "5", "s": "5", "$": "5", "B": "8", "G": "6", "b": "6",
+    "g": "9", "q": "9", "A": "4", "T": "7", "?": "7",
+})
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+_MONTH_WORDS = MONTHS + [m[:3] for m in MONTHS] + ["Sept"]
+
+
+def as_digits(text: str) -> str:
+    return text.translate(_AS_DIGIT)
+
+
+def _digit_like(text: str) -> bool:
+    """A token that is mostly digits, so its letters are misread digits."""
+    core = re.sub(r"[^0-9A-Za-z|!$?\[\]]", "", text)
+    digits = sum(c.isdigit() for c in core)
+    return bool(core) and digits >= max(1, len(core) / 2)
+
+
+def read_integer(text: str, low: int, high: int) -> tuple[int | None, float, None]:
+    """A whole number (a weight, a height, a refill count); units are ignored."""
+    text = re.sub(r"(?i)\b(kg|kgs|cm|lbs?|times?|x)\b", " ", text)
+    candidates = [t for t in re.split(r"\s+", text.strip()) if t and _digit_like(t)]
+    if not candidates:
+        return None, 0.0, None
+    raw = re.sub(r"[^0-9]", "", as_digits(candidates[0]))
+    if not raw:
+        return None, 0.0, None
+    value = int(raw)
+    fit = 1.0 if candidates[0].isdigit() else 0.85
+    if len(candidates) > 1:
+        fit *= 0.6
+    if not low <= value <= high:
+        fit *= 0.3
+    return value, fit, None
+
+
+_PHONE_STYLE = re.compile(r"^\(?(\w{3})\)?[\s.\-]*(\w{3})[\s.\-]*(\w{4})$")
+
+
+def read_phone(text: str) -> tuple[str | None, float, str | None]:
+    """A 10-digit phone, reprinted in the style it was written in."""
+    text = strip_edges(text.strip()) if not text.strip().startswith("(") else text.strip().rstrip(" .,;:")
+    if not text:
+        return None, 0.0, None
+    compact = re.sub(r"\s+", " ", text)
+    match = _PHONE_STYLE.match(compact)
+    if match and all(_digit_like(g) for g in match.groups()):
+        area, exchange, line = (as_digits(g) for g in match.groups())
+        if (area + exchange + line).isdigit():
+            repaired = (area + exchange + line) != "".join(match.groups())
+            if "(" in compact or ")" in compact:
+                value = f"({area}) {exchange}-{line}"
+            else:
+                separator = "." if "." in compact else "-" if "-" in compact else " "
+                value = separator.join((area, exchange, line))
+            return value, 0.9 if repaired else 1.0, area + exchange + line
+    digits = re.sub(r"\D", "", as_digits(compact))
+    return compact, 0.25, digits or None
+
+
+_NUMERIC_DATE = re.compile(r"^(\w{1,2})\s*([/\-.])\s*(\w{1,2})\s*[/\-.]\s*(\w{2,4})$")
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return 1900 <= year <= 2100
+
+
+def _full_year(year: int) -> int:
+    return year + (2000 if year < 50 else 1900) if year < 100 else year
+
+
+def read_date(text: str) -> tuple[str | None, float, str | None]:
+    """A date as written ("5/11/2022", "May 6 1972", "30 December 2020", ...)."""
+    text = re.sub(r"\s+", " ", strip_edges(text.strip()))
+    if not text:
+        return None, 0.0, None
+    numeric = _NUMERIC_DATE.match(text.replace(" ", ""))
+    if numeric and all(_digit_like(g) for g in (numeric.group(1), numeric.group(3), numeric.group(4))):
+        a, sep, b, y = as_digits(numeric.group(1)), numeric.group(2), as_digits(numeric.group(3)), as_digits(numeric.group(4))
+        if (a + b + y).isdigit():
+            year = _full_year(int(y))
+            iso = None
+            if _valid(year, int(b), int(a)):
+                iso = date(year, int(b), int(a)).isoformat()  # day first
+            elif _valid(year, int(a), int(b)):
+                iso = date(year, int(a), int(b)).isoformat()  # month first
+            repaired = (a + b + y) != numeric.group(1) + numeric.group(3) + numeric.group(4)
+            fit = (0.9 if repaired else 1.0) if iso else 0.3
+            return f"{a}{sep}{b}{sep}{y}", fit, iso
+    return _read_month_date(text)
+
+
+def _month(word: str) -> tuple[str | None, float]:
+    clean = re.sub(r"[^A-Za-z]", "", word)
+    if len(clean) < 3:
+        return None, 0.0
+    match = process.extractOne(clean.capitalize(), _MONTH_WORDS, scorer=fuzz.ratio)
+    if not match or match[1] < 70:
+        return None, 0.0
+    return match[0], match[1] / 100
+
+
+def _read_month_date(text: str) -> tuple[str | None, float, str | None]:
+    parts = text.replace(",", " , ").split()
+    month_at, month, month_fit = None, None, 0.0
+    for i, part in enumerate(parts):
+        if re.search(r"[A-Za-z]{3,}", part) and not _digit_like(part):
+            month, month_fit = _month(part)
+            if month:
+                month_at = i
+                break
+    if month is None:
+        return text, 0.2, None
+    out, numbers = [], []
+    for i, part in enumerate(parts):
+        if i == month_at:
+            out.append(month)
+        elif part == ",":
+            if out:
+                out[-1] += ","
+        elif _digit_like(part):
+            digits = re.sub(r"\D", "", as_digits(part))
+            suffix = re.search(r"(st|nd|rd|th)$", part)
+            out.append(digits + (suffix.group(1) if suffix and len(digits) <= 2 else ""))
+            numbers.append(int(digits) if digits else 0)
+        else:
+            return text, 0.2, None
+    month_number = (_MONTH_WORDS.index(month) % 12) + 1 if month != "Sept" else 9
+    day = next((n for n in numbers if 1 <= n <= 31), None)
+    year = next((n for n in numbers if n >= 1000), None)
+    iso = date(year, month_number, day).isoformat() if day and year and _valid(year, month_number, day) else None
+    repaired = " ".join(out) != text
+    fit = (0.9 if repaired else 1.0) * (1.0 if iso else 0.3) * (1.0 if month_fit >= 0.99 else 0.85)
+    return " ".join(out), fit, iso
+
+
+def read_choice(text: str, choices: tuple[str, ...]) -> tuple[str | None, float, None]:
+    """One of a fixed set of answers, printed as the set spells it."""
+    text = strip_edges(text.strip())
+    if not text:
+        return None, 0.0, None
+    words = [re.sub(r"[^a-z]", "", w.casefold()) for w in text.split()]
+    words = [w for w in words if w]
+    if not words:
+        return None, 0.0, None
+    phrase = " ".join(words)
+    scored = [(choice, fuzz.ratio(phrase, choice.casefold())) for choice in choices]
+    choice, score = max(scored, key=lambda pair: pair[1])
+    others = sorted((s for c, s in scored if c != choice), reverse=True)
+    margin = score - (others[0] if others else 0)
+    fit = (score / 100) * (1.0 if margin >= 15 else 0.6)
+    return (choice if score >= 60 else text), (fit if score >= 60 else 0.1), None
+
+
+_DOSE_UNIT = re.compile(r"(?<=\d)\s*(md|rng|mq|rnq|ng|m9|mgs)\b", re.IGNORECASE)
+_NUMBER_IN_DOSE = re.compile(r"\b[\dOoIl|]+(?:[.,][\dOoIl|]+)?(?=\s*(?:mg|mcg|g|gram|grams|ml|units?|iu)\b)", re.IGNORECASE)
+
+
+def repair_doses(text: str) -> tuple[str, bool]:
+    """Fix the unit and number of a dose ("20 md" is "20 mg", "2O mg" is "20 mg")."""
+    fixed = _NUMBER_IN_DOSE.sub(lambda m: as_digits(m.group(0)) if _digit_like(m.group(0)) else m.group(0), text)
+    fixed = _DOSE_UNIT.sub(lambda m: " mg" if fixed[m.start() - 1:m.start()] != " " else "mg", fixed)
+    fixed = re.sub(r"(?<=\d) {2,}mg", " mg", fixed)
+    return fixed, fixed != text
+
+
+_NAME = re.compile(r"^[A-Z][A-Za-z'\-]*\.?(?: [A-Z][A-Za-z'\-]*\.?)+$")
+
+
+def name_fit(text: str) -> float:
+    """How much `text` looks like a person's name (capitalised words, no digits)."""
+    if not text:
+        return 0.0
+    if re.search(r"\d", text):
+        return 0.3
+    return 1.0 if _NAME.match(text) else 0.7
+
+
+def text_fit(text: str) -> float:
+    """Free text: stray symbols OCR leaves behind lower the fit."""
+    if not text:
+        return 0.0
+    odd = len(re.findall(r"[^A-Za-z0-9\s,.'\-/():&#]", text))
+    return max(0.2, 1.0 - 0.25 * odd)

@@ -1,0 +1,176 @@
+"""Page clean-up with OpenCV, one small measurable step per function.
+
+Images are 8-bit numpy arrays (grayscale unless said otherwise). The steps:
+`to_gray`, `remove_shadow` (flatten uneven light of phone photos), `text_height`
+and `rescale` (bring letters to the size tesseract reads best), `skew_angle` and
+`rotate` (straighten a page photographed at an angle), `osd_rotation`
+(tesseract's orientation detection for pages turned by 90/180/270 degrees) and
+`binarize` (adaptive threshold).
+"""
+from __future__ import annotations
+
+import re
+
+import cv2
+import numpy as np
+import pytesseract
+from PIL import Image
+
+# Letters this tall (median connected component, in pixels) read best.
+TARGET_TEXT_HEIGHT = 30
+# Only rescale when the text is this far from the target (saves time and blur).
+RESCALE_BELOW = 20
+RESCALE_ABOVE = 60
+# Smallest skew worth straightening, and the largest one believed.
+MIN_SKEW_DEGREES = 0.4
+MAX_SKEW_DEGREES = 20.0
+OSD_WIDTH = 1400
+
+
+def to_gray(image: Image.Image) -> np.ndarray:
+    return np.asarray(image.convert("L"))
+
+
+def working_copy(gray: np.ndarray, width: int = 1000) -> tuple[np.ndarray, float]:
+    """A downscaled copy for cheap estimates, and the factor it was scaled by."""
+    factor = min(1.0, width / gray.shape[1])
+    if factor == 1.0:
+        return gray, 1.0
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    return small, factor
+
+
+def remove_shadow(gray: np.ndarray) -> np.ndarray:
+    """Divide the page by its background light so shadows and gradients vanish.
+
+    The background is estimated on a small copy (dilation removes the text,
+    a median blur smooths what is left), then scaled back up.
+    """
+    small, factor = working_copy(gray, 600)
+    kernel = np.ones((7, 7), np.uint8)
+    background = cv2.medianBlur(cv2.dilate(small, kernel), 21)
+    if factor != 1.0:
+        background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
+    return cv2.normalize(flat, None, 0, 255, cv2.NORM_MINMAX)
+
+
+def remove_rules(gray: np.ndarray) -> np.ndarray:
+    """Paint out long horizontal rules (form lines, underlines) that OCR reads as letters."""
+    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    length = max(40, gray.shape[1] // 12)
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    if not rules.any():
+        return gray
+    rules = cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    cleaned = gray.copy()
+    cleaned[rules > 0] = 255
+    return cleaned
+
+
+def binarize(gray: np.ndarray, block: int = 41, offset: int = 15) -> np.ndarray:
+    """Adaptive threshold: black text on white, robust to what light is left."""
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, offset)
+
+
+def _letter_boxes(gray: np.ndarray) -> np.ndarray:
+    """Heights and widths of the dark connected components that look like letters."""
+    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    stats = stats[1:count]
+    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    letters = (h >= 4) & (h <= gray.shape[0] / 20) & (w <= 3 * h) & (w >= 1)
+    return stats[letters]
+
+
+def text_height(gray: np.ndarray) -> float | None:
+    """The median height in pixels of the letters on the page (None if no text)."""
+    small, factor = working_copy(gray, 1200)
+    letters = _letter_boxes(small)
+    if len(letters) < 20:
+        return None
+    return float(np.median(letters[:, cv2.CC_STAT_HEIGHT])) / factor
+
+
+def rescale(gray: np.ndarray, factor: float) -> np.ndarray:
+    if abs(factor - 1.0) < 0.05:
+        return gray
+    interpolation = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
+    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=interpolation)
+
+
+def scale_factor(height: float | None) -> float:
+    """How much to resize so letters come near TARGET_TEXT_HEIGHT."""
+    if not height or RESCALE_BELOW <= height <= RESCALE_ABOVE:
+        return 1.0
+    return min(4.0, TARGET_TEXT_HEIGHT / height)
+
+
+def skew_angle(gray: np.ndarray) -> float:
+    """The angle in degrees (counter-clockwise positive) of the text lines.
+
+    Letters are smeared sideways into line-shaped blobs; each long thin blob's
+    orientation votes, weighted by its length.
+    """
+    small, _ = working_copy(gray, 1000)
+    ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    lines = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 1)))
+    lines = cv2.morphologyEx(lines, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 1)))
+    contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    angles, weights = [], []
+    for contour in contours:
+        (_, _), (w, h), angle = cv2.minAreaRect(contour)
+        if w < h:
+            w, h, angle = h, w, angle - 90
+        if w < 60 or w < 5 * max(h, 1):
+            continue
+        angle = ((angle + 90) % 180) - 90
+        if abs(angle) <= MAX_SKEW_DEGREES:
+            angles.append(-angle)
+            weights.append(w)
+    if len(angles) < 3:
+        return 0.0
+    order = np.argsort(angles)
+    cumulative = np.cumsum(np.asarray(weights)[order])
+    median = np.asarray(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)]
+    return float(median)
+
+
+def rotate(image: np.ndarray, degrees: float, fill: int | tuple = 255) -> np.ndarray:
+    """Turn counter-clockwise by `degrees`, growing the canvas to keep every corner."""
+    if degrees % 360 == 0:
+        return image
+    quarter = {90: cv2.ROTATE_90_COUNTERCLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_CLOCKWISE}
+    if degrees % 360 in quarter:
+        return cv2.rotate(image, quarter[int(degrees % 360)])
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_w, new_h = int(h * sin + w * cos), int(h * cos + w * sin)
+    matrix[0, 2] += new_w / 2 - w / 2
+    matrix[1, 2] += new_h / 2 - h / 2
+    return cv2.warpAffine(image, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
+
+
+_OSD_ROTATE = re.compile(r"Rotate: (\d+)")
+_OSD_CONFIDENCE = re.compile(r"Orientation confidence: ([\d.]+)")
+
+
+def osd_rotation(gray: np.ndarray, timeout: int = 30) -> tuple[int, float]:
+    """Degrees to turn counter-clockwise to make the page upright, and OSD's confidence.
+
+    Runs tesseract's orientation detection on a downscaled copy, which is much
+    cheaper than on the full page and just as sure for printed forms.
+    """
+    small, _ = working_copy(gray, OSD_WIDTH)
+    try:
+        report = pytesseract.image_to_osd(small, config="--psm 0", timeout=timeout)
+    except pytesseract.TesseractError:
+        return 0, 0.0  # too little text to tell
+    rotate_match, confidence_match = _OSD_ROTATE.search(report), _OSD_CONFIDENCE.search(report)
+    if not rotate_match:
+        return 0, 0.0
+    # Tesseract reports the clockwise turn that makes the page upright.
+    clockwise = int(rotate_match.group(1)) % 360
+    return (360 - clockwise) % 360, float(confidence_match.group(1)) if confidence_match else 0.0
