@@ -1,0 +1,1 @@
+"""Forms: input parsing and validation for pages."""

@@ -1,0 +1,1 @@
+"""Reads go through selectors: functions that return querysets or plain values."""
