@@ -123,3 +123,44 @@ def lying_zip(real_size: int, declared_size: int) -> bytes:
         at = data.find(signature)
         data[at + offset: at + offset + 4] = struct.pack("<I", declared_size)
     return bytes(data)
+
+
+# --- Accounts and waiting, for the upload tests ------------------------------
+
+PASSWORD = "an-upload-test-password-5219"
+
+
+def organization(name: str = "Northwind Health"):
+    from django.utils.text import slugify
+
+    from reviews.models import Organization
+
+    return Organization.objects.create(name=name, slug=slugify(name))
+
+
+def user_with_role(username: str, role: str | None, *, staff: bool = False, org=None):
+    """A user in the role's group (admin, reviewer, insurer), or in none for role=None."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from reviews.models import Membership
+
+    user = get_user_model().objects.create_user(username, password=PASSWORD, is_staff=staff)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if org is not None:
+        Membership.objects.create(user=user, organization=org)
+    return user
+
+
+def wait_until(condition, *, timeout: float, worker=None, interval: float = 0.25):
+    """Poll `condition()` until it is true; on timeout fail with the worker's log."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(interval)
+    log = worker.output()[-6000:] if worker is not None else ""
+    raise AssertionError(f"Condition not met within {timeout}s.\n{log}")
