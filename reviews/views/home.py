@@ -1,4 +1,5 @@
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 
 from ..roles import ADMIN, INSURER, REVIEWER, has_role
 
@@ -7,7 +8,10 @@ def home(request):
     """Send each role to where its work is."""
     user = request.user
     if has_role(user, REVIEWER, ADMIN):
-        return render(request, "reviews/home.html")
+        return redirect("queue")
     if has_role(user, INSURER):
-        return render(request, "reviews/home.html")
+        try:
+            return redirect(reverse("exports"))
+        except NoReverseMatch:
+            return render(request, "reviews/home.html")
     return render(request, "reviews/no_role.html", status=403)
