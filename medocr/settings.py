@@ -133,7 +133,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # Login throttling (django-axes): lock a username+IP after repeated failures.
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# LOGIN_FAILURE_LIMIT wrong attempts are answered normally; the next one is
+# locked out (axes locks on the attempt that reaches its limit, hence + 1).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT + 1
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
