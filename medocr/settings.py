@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reviews.context_processors.roles",
+                "reviews.context_processors.deadline_alerts",
             ],
         },
     },
