@@ -9,6 +9,12 @@ app = Celery("medocr")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Periodic tasks, run by `celery beat` (or `celery worker --beat` on one worker).
+app.conf.beat_schedule = {
+    # E-mail admins about batches at risk or overdue; idempotent, so the period only sets the delay.
+    "check-deadlines": {"task": "reviews.check_deadlines", "schedule": 300.0},
+}
+
 
 @app.task(name="medocr.ping", ignore_result=False)
 def ping() -> dict:

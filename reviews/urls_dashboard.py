@@ -1,4 +1,9 @@
-"""Routes for the operations dashboard."""
-from django.urls import path  # noqa: F401
+"""Routes for the operations dashboard (admins)."""
+from django.urls import path
 
-urlpatterns: list = []
+from .views import dashboard
+
+urlpatterns = [
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/<slug:table>.csv", dashboard.dashboard_csv, name="dashboard_csv"),
+]

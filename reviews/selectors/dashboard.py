@@ -39,7 +39,9 @@ from django.db.models import (
 from django.db.models.functions import RowNumber, TruncHour
 from django.utils import timezone
 
-from ..models import AuditAction, AuditEvent, Batch, Document, DocumentStatus, ExtractedField
+from extraction.fields import field_specs
+
+from ..models import AuditAction, AuditEvent, Batch, Document, DocumentKind, DocumentStatus, ExtractedField
 
 S = DocumentStatus
 OPEN_STATUSES = (S.QUEUED, S.PROCESSING, S.NEEDS_REVIEW)
@@ -312,7 +314,15 @@ def field_corrections(*, now: datetime, days: int = QUALITY_DAYS) -> list[dict]:
         .annotate(fields=Count("id"), corrected=Count("id", filter=Q(corrected=True)), position=Min("position"))
         .order_by("kind", "position", "field")
     )
-    return [{**row, "rate": row["corrected"] / row["fields"]} for row in rows]
+    return [
+        {
+            **row,
+            "kind_label": DocumentKind(row["kind"]).label if row["kind"] in DocumentKind.values else row["kind"],
+            "label": next((spec.label for spec in field_specs(row["kind"]) if spec.name == row["field"]), row["field"]),
+            "rate": row["corrected"] / row["fields"],
+        }
+        for row in rows
+    ]
 
 
 BUCKETS = 10
@@ -380,3 +390,31 @@ def failure_reasons() -> list[dict]:
         {"reason": row["error"] or "No reason recorded", "documents": row["documents"], "share": row["documents"] / total}
         for row in rows
     ]
+
+
+# --- The whole page ---------------------------------------------------------------
+
+
+def overview(*, now: datetime, threshold: float) -> dict:
+    """Every figure of the dashboard page, computed once for one instant."""
+    rate = review_rate(now=now)
+    batches = batch_deadlines(now=now, rate=rate)
+    hours = hourly_throughput(now=now)
+    return {
+        "now": now,
+        "rate_window_hours": int(RATE_WINDOW.total_seconds() // 3600),
+        "throughput_days": THROUGHPUT_DAYS,
+        "quality_days": QUALITY_DAYS,
+        "due_by_status": due_by_status(now=now),
+        "due_by_organization": due_by_organization(now=now),
+        "batches": batches,
+        "forecast": queue_forecast(now=now, rate=rate, batches=batches),
+        "hours": hours,
+        "processed_total": sum(h["processed"] for h in hours),
+        "reviewed_total": sum(h["reviewed"] for h in hours),
+        "reviewers": reviewer_stats(now=now),
+        "corrections": field_corrections(now=now),
+        "calibration": confidence_calibration(now=now),
+        "threshold": threshold_effect(now=now, threshold=threshold),
+        "failures": failure_reasons(),
+    }

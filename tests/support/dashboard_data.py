@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone as dt_timezone
+from html.parser import HTMLParser
 
 from django.contrib.auth.models import Group, User
 
@@ -60,7 +61,9 @@ class Floor:
 def make_user(username: str, role: str | None, *, email: str = "", superuser: bool = False) -> User:
     user = User.objects.create_user(username, email=email, password=PASSWORD, is_superuser=superuser)
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        # get_or_create: a transactional test (the browser's) empties the
+        # table that migration 0002 filled.
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
 
@@ -237,3 +240,62 @@ def build_floor(now: datetime = NOW) -> Floor:
     for document in f.documents.values():
         document.refresh_from_db()
     return f
+
+
+class _PageReader(HTMLParser):
+    """Collects, for every <table id> and <ul id>, its rows (or items) as lists of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: dict[str, list[list[str]]] = {}
+        self._block: str | None = None
+        self._depth = 0  # nesting of the block's own tag
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._in_svg = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "svg":
+            self._in_svg += 1
+        if self._block is None and tag in ("table", "ul") and attrs.get("id"):
+            self._block, self._tag, self._depth = attrs["id"], tag, 1
+            self.found[self._block] = []
+            return
+        if self._block is None:
+            return
+        if tag == self._tag:
+            self._depth += 1
+        if tag in ("tr", "li"):
+            self._row = []
+            if tag == "li":
+                self._cell = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "svg":
+            self._in_svg -= 1
+        if self._block is None:
+            return
+        if tag in ("td", "th", "li") and self._cell is not None:
+            self._row.append(" ".join(" ".join(self._cell).split()))
+            self._cell = None
+        if tag in ("tr", "li") and self._row is not None:
+            self.found[self._block].append(self._row)
+            self._row = None
+        if tag == self._tag:
+            self._depth -= 1
+            if self._depth == 0:
+                self._block = None
+
+    def handle_data(self, data):
+        if self._cell is not None and not self._in_svg:
+            self._cell.append(data)
+
+
+def page_blocks(html: str) -> dict[str, list[list[str]]]:
+    """{id: rows} for the page's tables and lists; a list's rows are its items' texts."""
+    reader = _PageReader()
+    reader.feed(html)
+    return reader.found
