@@ -2,33 +2,51 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
+from functools import lru_cache
 
 # The forms write dates day first ("17/12/2020") or with the month's name
 # ("May 6 1972", "30 December 2020"). A date that fits none of these is left
 # out of the FHIR resource; the CSV and JSON Lines exports keep it as written.
-DATE_FORMATS = (
-    "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y",
-    "%B %d %Y", "%B %d, %Y", "%b %d %Y", "%b %d, %Y",
-    "%d %B %Y", "%d %b %Y", "%d %B, %Y",
-)
+NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
+ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+MONTH_FIRST = re.compile(r"([a-z]+)\.? (\d{1,2}),? (\d{4})")
+DAY_FIRST = re.compile(r"(\d{1,2}) ([a-z]+)\.?,? (\d{4})")
+MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+    ("november", "nov"), ("december", "dec"),
+), start=1) for name in names}
 # Answers that mean "nothing to report" on a list field such as allergies.
 NOTHING = {"", "none", "no", "nil", "n/a", "na", "nka", "nkda", "-", "not applicable", "no known allergies"}
 
 
 def fhir_date(value) -> str | None:
-    if not value:
-        return None
-    text = re.sub(r"\s+", " ", str(value)).strip().rstrip(".")
+    """An ISO date (YYYY-MM-DD) from a date as written, or None."""
+    return _parse_date(str(value)) if value else None
+
+
+@lru_cache(maxsize=4096)  # the same dates recur across a batch and within a record
+def _parse_date(written: str) -> str | None:
+    text = re.sub(r"\s+", " ", written).strip().rstrip(".").lower()
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
-    for fmt in DATE_FORMATS:
-        try:
-            parsed = datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-        if date(1900, 1, 1) <= parsed <= date(2200, 12, 31):
-            return parsed.isoformat()
-    return None
+    if match := NUMERIC_DATE.fullmatch(text):
+        day, month, year = (int(part) for part in match.groups())
+        if len(match.group(3)) == 2:
+            year += 1900 if year >= 69 else 2000
+    elif match := ISO_DATE.fullmatch(text):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := MONTH_FIRST.fullmatch(text):
+        month, day, year = MONTHS.get(match.group(1), 0), int(match.group(2)), int(match.group(3))
+    elif match := DAY_FIRST.fullmatch(text):
+        day, month, year = int(match.group(1)), MONTHS.get(match.group(2), 0), int(match.group(3))
+    else:
+        return None
+    try:
+        parsed = date(year, month, day)
+    except ValueError:
+        return None
+    return parsed.isoformat() if date(1900, 1, 1) <= parsed <= date(2200, 12, 31) else None
 
 
 def items(value) -> list[str]:
