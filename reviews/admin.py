@@ -123,7 +123,7 @@ class BatchAdmin(admin.ModelAdmin):
         )
         self.message_user(request, report.summary(), messages.WARNING if report.errors else messages.SUCCESS)
         for name, message in report.errors[:20]:
-            self.message_user(request, f"{name}: {message}", messages.WARNING)
+            self.message_user(request, f"File {name}: {message}", messages.WARNING)
 
     @admin.display(description="documents", ordering="documents_total")
     def document_count(self, obj):

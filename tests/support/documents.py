@@ -147,10 +147,28 @@ def user_with_role(username: str, role: str | None, *, staff: bool = False, org=
 
     user = get_user_model().objects.create_user(username, password=PASSWORD, is_staff=staff)
     if role:
+        if not Group.objects.filter(name=role).exists():
+            restore_role_groups()
         user.groups.add(Group.objects.get(name=role))
     if org is not None:
         Membership.objects.create(user=user, organization=org)
     return user
+
+
+def restore_role_groups() -> None:
+    """Create the role groups and their permissions again, as migration 0002 does.
+
+    Tests on transactional_db (those with a worker) empty every table when
+    they end, the groups of the data migration included.
+    """
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("reviews.migrations.0002_roles_and_append_only_audit")
+    for role, codenames in migration.ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(Permission.objects.filter(content_type__app_label="reviews", codename__in=codenames))
 
 
 def wait_until(condition, *, timeout: float, worker=None, interval: float = 0.25):
@@ -164,3 +182,13 @@ def wait_until(condition, *, timeout: float, worker=None, interval: float = 0.25
         time.sleep(interval)
     log = worker.output()[-6000:] if worker is not None else ""
     raise AssertionError(f"Condition not met within {timeout}s.\n{log}")
+
+
+def repeated_pdf(pdf: bytes, times: int) -> bytes:
+    """The PDF's pages `times` over, in one file: a longer document for timing-sensitive tests."""
+    writer = PdfWriter()
+    for _ in range(times):
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
