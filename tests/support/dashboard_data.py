@@ -15,6 +15,7 @@ can be worked out by hand (the tests write the arithmetic out):
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone as dt_timezone
 from html.parser import HTMLParser
@@ -279,7 +280,9 @@ class _PageReader(HTMLParser):
         if self._block is None:
             return
         if tag in ("td", "th", "li") and self._cell is not None:
-            self._row.append(" ".join(" ".join(self._cell).split()))
+            # Chunks between tags are joined with a space, none before punctuation.
+            text = " ".join(" ".join(self._cell).split())
+            self._row.append(re.sub(r" ([.,;:)])", r"\1", text))
             self._cell = None
         if tag in ("tr", "li") and self._row is not None:
             self.found[self._block].append(self._row)
