@@ -6,6 +6,7 @@ the review page lands on the value in the picture. No OCR is involved.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from datetime import timedelta
@@ -64,8 +65,10 @@ TITLES = {PRESCRIPTION: "Prescription", PATIENT_DETAILS: "Patient Medical Record
 SECOND_PAGE_GROUPS = {"Medical history", "Insurance"}
 
 
-def make_user(username: str, role: str | None = None, *, organization: Organization | None = None, **extra):
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
+def make_user(username: str, role: str | None = None, *, organization: Organization | None = None,
+              password: str | None = PASSWORD, **extra):
+    """A user in the role's group; password=None skips the (slow) hashing for users who never type one."""
+    user = get_user_model().objects.create_user(username=username, password=password, **extra)
     if role:
         user.groups.add(Group.objects.get(name=role))
     if organization is not None:
@@ -90,8 +93,12 @@ def _lines(value) -> list[str]:
     return [str(item) for item in value] if isinstance(value, list) else [str(value)]
 
 
-def render_page(title: str, entries: list[tuple[str, list[str]]]) -> tuple[bytes, list[list[float] | None]]:
-    """A white page with a title and "label   value" rows; returns the PNG and each value's bbox."""
+@functools.lru_cache(maxsize=64)
+def render_page(title: str, entries: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[bytes, list[list[float] | None]]:
+    """A white page with a title and "label   value" rows; returns the PNG and each value's bbox.
+
+    Cached: tests build many documents with the same values.
+    """
     width, height = PAGE_SIZE
     image = Image.new("RGB", PAGE_SIZE, "white")
     draw = ImageDraw.Draw(image)
@@ -138,7 +145,7 @@ def make_document(
         page_specs.append([s for s in specs if s.group in SECOND_PAGE_GROUPS])
     rendered = [
         render_page(f"{TITLES[kind]}" + (f" (page {n})" if len(page_specs) > 1 else ""),
-                    [(spec.label, _lines(values.get(spec.name))) for spec in group])
+                    tuple((spec.label, tuple(_lines(values.get(spec.name)))) for spec in group))
         for n, group in enumerate(page_specs, start=1)
     ]
     original = rendered[0][0]
