@@ -21,21 +21,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import (
-    Case,
-    Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    Min,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-    Window,
-)
+from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models import Value, When, Window
 from django.db.models.functions import RowNumber, TruncHour
 from django.utils import timezone
 
