@@ -6,7 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from .forms.upload import MultipleFileField
-from .models import AuditEvent, Batch, Document, DocumentStatus, ExtractedField, Membership, Organization, Page
+from .models import AuditEvent, Batch, BatchAlert, Document, DocumentStatus, ExtractedField, Membership, Organization, Page
 from .roles import ADMIN, has_role
 from .services import intake, processing
 
@@ -231,4 +231,20 @@ class PageAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BatchAlert)
+class BatchAlertAdmin(admin.ModelAdmin):
+    """Deadline e-mails sent: a record, not something to edit (deleting one lets it be sent again)."""
+
+    list_display = ["created_at", "batch", "state", "open_documents", "recipients"]
+    list_filter = ["state"]
+    list_select_related = ["batch", "batch__organization"]
+    readonly_fields = ["batch", "state", "created_at", "open_documents", "recipients"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
