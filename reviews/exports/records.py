@@ -21,7 +21,7 @@ class ApprovedRecord:
 
 
 def build_record(*, document_id, batch_id, batch, kind, approved_by, approved_at, fields: dict) -> ApprovedRecord:
-    """fields maps a field name to (reviewed value, corrected). A field of the kind without a row exports as null."""
+    """fields maps a field name to (reviewed value, corrected) or [value, corrected]. A field of the kind without a row exports as null."""
     names = field_names(kind) or sorted(fields)
     values = {name: fields[name][0] if name in fields else None for name in names}
     corrected = tuple(name for name in names if name in fields and fields[name][1])
