@@ -16,12 +16,15 @@ from extraction.classify import classify
 from extraction.errors import DocumentError
 from extraction.fields import KINDS, UNKNOWN
 from extraction.loading import Deadline, load_pages
-from extraction.ocr import Stopwatch, read_words, text_quality
+from extraction.ocr import RegionReader, Stopwatch, read_words, text_quality
 from extraction.parsers import PARSERS
 from extraction.types import Extraction, Limits, PageResult
 
-# Below this share of confident words a page is checked for a 90/180/270 turn.
+# A page that reads worse than this (share of confident, level words) is
+# checked for a 90/180/270 degree turn.
 ORIENTATION_CHECK_BELOW = 0.5
+# Above this share of tall words the text runs up or down the page.
+SIDEWAYS_ABOVE = 0.4
 AUTO = "auto"
 
 
@@ -40,6 +43,21 @@ def default_limits() -> Limits:
     except (ImportError, AttributeError):
         pass
     return Limits()
+
+
+def sideways_share(words, width: int, height: int) -> float:
+    """Share of the longer words whose box is taller than wide: text turned by 90 degrees."""
+    long_words = [w for w in words if len(w.text) >= 4]
+    if not long_words:
+        return 0.0
+    tall = sum(1 for w in long_words
+               if (w.bbox[3] - w.bbox[1]) * height > (w.bbox[2] - w.bbox[0]) * width)
+    return tall / len(long_words)
+
+
+def reading_score(words, image: np.ndarray) -> float:
+    """How well a page read: confident words, running across the page (not up or down it)."""
+    return text_quality(words) * (1.0 - sideways_share(words, image.shape[1], image.shape[0]))
 
 
 class PageReader:
@@ -62,15 +80,22 @@ class PageReader:
         gray = preprocess.remove_shadow(preprocess.to_gray(image))
         gray = preprocess.rescale(gray, preprocess.scale_factor(preprocess.text_height(gray)))
         straight, angle = self.straighten(gray)
-        words = self.ocr(preprocess.remove_rules(straight))
+        clean = preprocess.remove_specks(preprocess.remove_rules(straight))
+        words = self.ocr(clean)
         turns = [(0, angle)]
-        if text_quality(words) < ORIENTATION_CHECK_BELOW:
+        score = reading_score(words, clean)
+        if score < ORIENTATION_CHECK_BELOW:
             turn, _ = self.stopwatch.timed(preprocess.osd_rotation, gray, self.deadline.remaining())
-            if turn:
+            sideways = sideways_share(words, clean.shape[1], clean.shape[0]) > SIDEWAYS_ABOVE
+            candidates = [turn] if turn else ([90, 270] if sideways else [])
+            for turn in candidates:
                 turned, turned_angle = self.straighten(preprocess.rotate(gray, turn))
-                turned_words = self.ocr(preprocess.remove_rules(turned))
-                if text_quality(turned_words) > text_quality(words):
-                    straight, words, turns = turned, turned_words, [(turn, 0.0), (0, turned_angle)]
+                turned_clean = preprocess.remove_specks(preprocess.remove_rules(turned))
+                turned_words = self.ocr(turned_clean)
+                turned_score = reading_score(turned_words, turned_clean)
+                if turned_score > score:
+                    clean, words, score = turned_clean, turned_words, turned_score
+                    turns = [(turn, 0.0), (0, turned_angle)]
         upright = None
         if keep_image:
             rgb = np.asarray(image.convert("RGB"))
@@ -78,11 +103,12 @@ class PageReader:
                 rgb = preprocess.rotate(rgb, quarter, fill=(255, 255, 255))
                 rgb = preprocess.rotate(rgb, skew, fill=(255, 255, 255)) if skew else rgb
             upright = Image.fromarray(rgb)
-        height, width = straight.shape[:2]
+        height, width = clean.shape[:2]
         if upright is not None:
             width, height = upright.size
         return PageResult(number=number, width=width, height=height, words=words,
-                          rotation=turns[0][0] if len(turns) > 1 else 0, image=upright)
+                          rotation=turns[0][0] if len(turns) > 1 else 0, image=upright,
+                          reader=RegionReader(clean, self.stopwatch, self.deadline.remaining))
 
 
 def extract(path: str | Path, kind: str = AUTO, *, limits: Limits | None = None,
@@ -105,6 +131,8 @@ def extract(path: str | Path, kind: str = AUTO, *, limits: Limits | None = None,
     else:
         kind_confidence = 1.0
     fields = PARSERS[kind].parse(pages) if kind != UNKNOWN else {}
+    for page in pages:
+        page.reader = None  # lets the page image go
     finished = time.perf_counter()
     timings = {
         "load": loaded - started,

@@ -58,13 +58,31 @@ def remove_shadow(gray: np.ndarray) -> np.ndarray:
 def remove_rules(gray: np.ndarray) -> np.ndarray:
     """Paint out long horizontal rules (form lines, underlines) that OCR reads as letters."""
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    length = max(40, gray.shape[1] // 12)
+    length = max(40, gray.shape[1] // 30)
     rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     if not rules.any():
         return gray
     rules = cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
     cleaned = gray.copy()
     cleaned[rules > 0] = 255
+    return cleaned
+
+
+def remove_specks(gray: np.ndarray, text_px: float = TARGET_TEXT_HEIGHT) -> np.ndarray:
+    """Paint out what is not print: dust and scanner noise far smaller than a full
+    stop, and dark masses far taller than a letter (page edges, a curled corner,
+    the table around a photographed sheet), which make tesseract skip the text
+    beside them."""
+    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    area, height = stats[:, cv2.CC_STAT_AREA], stats[:, cv2.CC_STAT_HEIGHT]
+    width = stats[:, cv2.CC_STAT_WIDTH]
+    drop = (area < max(4, int((text_px / 12) ** 2))) | (height > 5 * text_px) | (width > 40 * text_px)
+    drop[0] = False
+    if not drop[1:].any():
+        return gray
+    cleaned = gray.copy()
+    cleaned[drop[labels]] = 255
     return cleaned
 
 
@@ -119,14 +137,16 @@ def skew_angle(gray: np.ndarray) -> float:
     contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     angles, weights = [], []
     for contour in contours:
-        (_, _), (w, h), angle = cv2.minAreaRect(contour)
-        if w < h:
-            w, h, angle = h, w, angle - 90
-        if w < 60 or w < 5 * max(h, 1):
+        x, y, w, h = cv2.boundingRect(contour)
+        if w < 60 or len(contour) < 5:
             continue
+        vx, vy = cv2.fitLine(contour, cv2.DIST_L2, 0, 0.01, 0.01)[:2, 0]
+        angle = float(np.degrees(np.arctan2(vy, vx)))
         angle = ((angle + 90) % 180) - 90
-        if abs(angle) <= MAX_SKEW_DEGREES:
-            angles.append(-angle)
+        thickness = cv2.contourArea(contour) / max(w, 1)
+        if abs(angle) <= MAX_SKEW_DEGREES and w >= 5 * max(thickness, 1):
+            # A line sloping down to the right is levelled by turning counter-clockwise.
+            angles.append(angle)
             weights.append(w)
     if len(angles) < 3:
         return 0.0

@@ -36,6 +36,8 @@ class PageResult:
     words: list[Word] = field(default_factory=list)
     rotation: int = 0  # degrees the page was turned to make it upright
     image: Any = None  # PIL.Image of the upright page when extract(keep_images=True)
+    # While the engine parses: re-reads a part of the page (extraction.ocr.RegionReader).
+    reader: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass

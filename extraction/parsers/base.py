@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from statistics import median
+from typing import Callable
 
 from rapidfuzz import fuzz
 
-from extraction.ocr import lines_of
+from extraction.ocr import VIEWS, lines_of
 from extraction.types import FieldResult, PageResult, Word
 
 _EDGE_PUNCTUATION = " .,;:|_-'\"`~*()[]{}!?"
@@ -142,13 +143,91 @@ def is_noise(word: Word, inside: bool = False) -> bool:
 
 
 def clean_rows(rows: list[list[Word]]) -> list[list[Word]]:
-    """Rows without stray marks; rows left empty are dropped."""
+    """Rows without stray marks; rows left empty are dropped.
+
+    A weak fragment touching a neighbour (the "l" tesseract split off "Patel")
+    is part of the value and stays.
+    """
     cleaned = []
     for row in rows:
-        kept = [w for i, w in enumerate(row) if not is_noise(w, inside=0 < i < len(row) - 1)]
+        kept = []
+        for i, word in enumerate(row):
+            if is_noise(word, inside=0 < i < len(row) - 1) and not _touches_neighbour(row, i):
+                continue
+            kept.append(word)
         if kept:
             cleaned.append(kept)
     return cleaned
+
+
+def _touches_neighbour(row: list[Word], i: int) -> bool:
+    word = row[i]
+    if not re.search(r"[A-Za-z0-9]", word.text):
+        return False
+    gap = 0.3 * (word.bbox[3] - word.bbox[1])
+    before = i > 0 and word.bbox[0] - row[i - 1].bbox[2] < gap
+    after = i < len(row) - 1 and row[i + 1].bbox[0] - word.bbox[2] < gap
+    return before or after
+
+
+# A value read with less confidence than this is read again from its region alone.
+REREAD_BELOW = 0.9
+
+
+def region_rows(page: PageResult, left: float, top: float, right: float, bottom: float,
+                view: str | None = None) -> list[list[Word]]:
+    """The rows of words in a rectangle: from the page-wide pass, or read from the region
+    alone in one of the reader's views (extraction.ocr.VIEWS)."""
+    if view is None:
+        return clean_rows(rows_of(words_in(page, left, top, right, bottom)))
+    words = [w for w in page.reader.read(left, top, right, bottom, view)
+             if left <= (w.bbox[0] + w.bbox[2]) / 2 <= right and top <= (w.bbox[1] + w.bbox[3]) / 2 <= bottom]
+    return clean_rows(rows_of(words))
+
+
+def read_field(page: PageResult, rect: tuple[float, float, float, float],
+               build: Callable[[list[list[Word]]], FieldResult]) -> FieldResult:
+    """`build` the field from the rows in `rect`; while it comes out unsure, read the
+    region again on its own, in other views, and keep the most confident reading.
+    Readings that agree make the value a little more certain than either alone."""
+    best = build(region_rows(page, *rect))
+    if page.reader is None:
+        return best
+    for view in VIEWS:
+        if best.confidence >= REREAD_BELOW:
+            break
+        again = build(region_rows(page, *rect, view=view))
+        if again.value is not None and again.value == best.value:
+            low, high = sorted((best.confidence, again.confidence))
+            again.confidence = high + 0.25 * (1.0 - high) * low
+            best = again
+        elif again.confidence > best.confidence:
+            best = again
+    return best
+
+
+def column_split(page: PageResult, top: float, bottom: float, near: float, search: float = 0.25) -> float:
+    """The x of the empty strip between two columns, just left of `near`.
+
+    Only words whose centre lies between `top` and `bottom` count; if no strip
+    is empty, a little left of `near` is the best guess.
+    """
+    bins = 400
+    covered = [False] * bins
+    for word in page.words:
+        centre = (word.bbox[1] + word.bbox[3]) / 2
+        if top <= centre <= bottom:
+            for b in range(max(0, int(word.bbox[0] * bins)), min(bins, int(word.bbox[2] * bins) + 1)):
+                covered[b] = True
+    high = min(bins - 1, int(near * bins))
+    low = max(0, int((near - search) * bins))
+    end = next((b for b in range(high, low - 1, -1) if not covered[b]), None)
+    if end is None:
+        return near - 0.02
+    start = end
+    while start > low and not covered[start - 1]:
+        start -= 1
+    return (start + end + 1) / 2 / bins
 
 
 def ocr_confidence(words: list[Word]) -> float:

@@ -11,7 +11,7 @@ import re
 from extraction.fields import PATIENT_DETAILS, field_names
 from extraction.parsers import values
 from extraction.parsers.base import (
-    Span, blank_field, clean_rows, find_label, make_field, row_text, rows_of, strip_edges, words_in,
+    Span, blank_field, column_split, find_label, make_field, read_field, row_text, strip_edges,
 )
 from extraction.types import FieldResult, PageResult, Word
 
@@ -44,32 +44,56 @@ LABELS = {
 
 
 class Area:
-    """Reads the rows of words inside a rectangle of one page."""
+    """Reads the value rows inside rectangles of the pages, bounded by the labels."""
 
     def __init__(self, pages: list[PageResult], labels: dict[str, Span | None]):
         self.pages = {p.number: p for p in pages}
         self.labels = labels
 
-    def rows(self, page: int, left: float, top: float, right: float, bottom: float) -> list[list[Word]]:
-        if top >= bottom or left >= right:
-            return []
-        return clean_rows(rows_of(words_in(self.pages[page], left, top, right, bottom)))
+    @staticmethod
+    def limited(rows: list[list[Word]], limit: int) -> list[list[Word]]:
+        """The first `limit` rows, stopping at a wide vertical gap (the end of a value)."""
+        kept: list[list[Word]] = []
+        for row in rows:
+            if kept:
+                height = max(w.bbox[3] - w.bbox[1] for w in kept[-1])
+                if min(w.bbox[1] for w in row) - max(w.bbox[3] for w in kept[-1]) > 2.5 * height:
+                    break
+            kept.append(row)
+        return kept[:limit]
 
-    def under(self, name: str, until: str | float | None, left: float | None = None,
-              right: float = 1.0) -> tuple[int | None, list[list[Word]]]:
-        """Rows below label `name` and above label `until` (or a page fraction)."""
+    def next_label_top(self, label: Span, left: float, right: float) -> float:
+        """The top of the nearest other label below `label` that reaches into [left, right]."""
+        tops = [other.top for other in self.labels.values()
+                if other is not None and other is not label and other.page == label.page
+                and other.top > label.bottom and other.left < right and other.right > left]
+        return min(tops, default=1.0)
+
+    def rect_under(self, label: Span, left: float | None, right: float) -> tuple[float, float, float, float]:
+        start = max(0.0, label.left - 0.03) if left is None else left
+        bottom = self.next_label_top(label, start, right) - 0.1 * label.height
+        return start, label.bottom + 0.1 * label.height, right, bottom
+
+    def field(self, name: str, build, left: float | None = None, right: float = 1.0,
+              limit: int = 4) -> FieldResult:
+        """`build(page, rows)` from the rows under label `name`, read again if unsure."""
         label = self.labels.get(name)
         if label is None:
-            return None, []
-        end = self.labels.get(until) if isinstance(until, str) else None
-        if isinstance(until, float):
-            bottom = until
-        elif end is not None and end.page == label.page and end.top > label.bottom:
-            bottom = end.top - 0.2 * end.height
-        else:
-            bottom = 1.0
-        start = label.left - 2 * label.height if left is None else left
-        return label.page, self.rows(label.page, start, label.bottom + 0.2 * label.height, right, bottom)
+            return blank_field()
+        rect = self.rect_under(label, left, right)
+        if rect[1] >= rect[3] or rect[0] >= rect[2]:
+            return blank_field()
+        page = self.pages[label.page]
+        return read_field(page, rect, lambda rows: build(label.page, self.limited(rows, limit)))
+
+    def split(self, right_label: str, top_label: str, bottom_label: str | None, fallback: float = 0.49) -> float:
+        """Where the left column ends, beside `right_label`, between two labels' heights."""
+        right, top = self.labels.get(right_label), self.labels.get(top_label)
+        if right is None or top is None or right.page != top.page:
+            return fallback
+        bottom = self.labels.get(bottom_label) if bottom_label else None
+        end = bottom.top if bottom is not None and bottom.page == top.page and bottom.top > top.bottom else 1.0
+        return column_split(self.pages[top.page], top.top, end, right.left)
 
 
 def _text(rows: list[list[Word]], joiner: str = ", ") -> tuple[str, list[Word]]:
@@ -82,91 +106,57 @@ def _text(rows: list[list[Word]], joiner: str = ", ") -> tuple[str, list[Word]]:
     return strip_edges(joiner.join(p for p in parts if p)), [w for row in rows for w in row]
 
 
-def _left_of(span: Span | None, fallback: float = 0.5) -> float:
-    return span.left - 1.5 * span.height if span else fallback
+
+def _phone_at(rows: list[list[Word]]) -> int | None:
+    return next((i for i, row in enumerate(rows[1:], start=1)
+                 if _PHONEISH.match(row_text(row).replace(" ", ""))), None)
 
 
-class PatientDetailsParser:
-    kind = PATIENT_DETAILS
+def name_field(page, rows) -> FieldResult:
+    text, words = _text(rows[:1])
+    text, repaired = values.repair_title_case(text)
+    return make_field(text, words, page, values.name_fit(text) * (0.85 if repaired else 1.0))
 
-    def parse(self, pages: list[PageResult]) -> dict[str, FieldResult]:
-        labels = {key: find_label(pages, phrase) for key, phrase in LABELS.items()}
-        area = Area(pages, labels)
-        fields = {name: blank_field() for name in field_names(PATIENT_DETAILS)}
-        fields["record_date"] = self._record_date(area, labels)
-        fields.update(self._patient(area, labels))
-        fields.update(self._emergency(area, labels))
-        fields.update(self._history(area, labels))
-        fields.update(self._insurance(area, labels))
-        return fields
 
-    def _record_date(self, area: Area, labels) -> FieldResult:
-        title = labels["title"]
-        if title is None:
-            return blank_field()
-        for row in area.rows(title.page, 0.0, 0.0, 1.0, title.top + 0.3 * title.height):
-            candidates = [w for w in row if re.search(r"\d", w.text)]
-            if candidates:
-                value, fit, iso = values.read_date(" ".join(w.text for w in candidates))
-                return make_field(value, candidates, title.page, fit, iso)
-        return blank_field()
+def company_field(page, rows) -> FieldResult:
+    text, words = _text(rows)
+    text, repaired = values.repair_title_case(text)
+    return make_field(text, words, page, values.text_fit(text) * (0.85 if repaired else 1.0))
 
-    def _patient(self, area: Area, labels) -> dict[str, FieldResult]:
-        fields = {}
-        column = _left_of(labels["birth"])
-        page, rows = area.under("info", "emergency", right=column)
-        phone_at = next((i for i, row in enumerate(rows[1:], start=1)
-                         if _PHONEISH.match(row_text(row).replace(" ", ""))), None)
-        if rows:
-            name_rows = rows[:1]
-            text, words = _text(name_rows)
-            fields["patient_name"] = make_field(text, words, page, values.name_fit(text))
-        if phone_at is not None:
-            text, words = _text([rows[phone_at]])
-            value, fit, digits = values.read_phone(text)
-            fields["phone_number"] = make_field(value, words, page, fit, digits)
-            text, words = _text(rows[phone_at + 1:])
-            fields["patient_address"] = make_field(text, words, page, values.text_fit(text))
-        column_left = column - 0.02 if labels["birth"] else 0.5
-        page, rows = area.under("birth", "weight", left=column_left)
-        fields["birth_date"] = self._date(page, rows)
-        for key, end, low, high in (("weight", "height", 1, 400), ("height", "emergency", 30, 250)):
-            page, rows = area.under(key, end, left=column_left)
-            text, words = _text(rows[:1])
-            value, fit, _ = values.read_integer(text, low, high)
-            fields[key] = make_field(value, words, page, fit) if value is not None else blank_field()
-        return fields
 
-    def _date(self, page, rows) -> FieldResult:
-        text, words = _text(rows[:1], " ")
-        value, fit, iso = values.read_date(text)
-        return make_field(value, words, page, fit, iso)
+def date_field(page, rows) -> FieldResult:
+    text, words = _text(rows[:1], " ")
+    value, fit, iso = values.read_date(text)
+    return make_field(value, words, page, fit, iso)
 
-    def _emergency(self, area: Area, labels) -> dict[str, FieldResult]:
-        fields = {}
-        work = labels["work_phone"]
-        column = _left_of(work, _left_of(labels["birth"]))
-        page, rows = area.under("emergency", "home_phone", right=column)
+
+def phone_field(page, rows) -> FieldResult:
+    text, words = _text(rows[:1])
+    value, fit, digits = values.read_phone(text)
+    return make_field(value, words, page, fit, digits)
+
+
+def text_field(page, rows) -> FieldResult:
+    text, words = _text(rows)
+    return make_field(text, words, page, values.text_fit(text))
+
+
+def optional_text_field(page, rows) -> FieldResult:
+    """Free text that may be left blank: an empty area is a confident blank."""
+    return text_field(page, rows) if rows else blank_field(BLANK_CONFIDENCE)
+
+
+def integer_field(low: int, high: int):
+    def build(page, rows) -> FieldResult:
         text, words = _text(rows[:1])
-        fields["emergency_contact_name"] = make_field(text, words, page, values.name_fit(text))
-        page, rows = area.under("home_phone", "history", right=column)
-        if labels["home_phone"] is not None and not rows:
-            fields["emergency_contact_phone"] = blank_field(BLANK_CONFIDENCE)
-        elif rows:
-            text, words = _text(rows[:1])
-            value, fit, digits = values.read_phone(text)
-            fields["emergency_contact_phone"] = make_field(value, words, page, fit, digits)
-        emergency = labels["emergency"]
-        if emergency is not None:
-            end = work.top - 0.2 * work.height if work else (labels["history"].top if labels["history"] else 1.0)
-            rows = area.rows(emergency.page, column + 0.01, emergency.bottom + 0.2 * emergency.height, 1.0, end)
-            text, words = _text(rows)
-            fields["emergency_contact_address"] = make_field(text, words, emergency.page, values.text_fit(text))
-        return fields
+        value, fit, _ = values.read_integer(text, low, high)
+        return make_field(value, words, page, fit) if value is not None else blank_field()
+    return build
 
-    def _choice(self, area: Area, label: str, until: str, choices, left=None, right=1.0) -> FieldResult:
-        """The answer among `choices`: the best matching one or two words under the label."""
-        page, rows = area.under(label, until, left=left, right=right)
+
+def choice_field(choices: tuple[str, ...]):
+    """The answer among `choices`: the best matching one or two words."""
+    def build(page, rows) -> FieldResult:
         best = (None, 0.0, [])
         for row in rows:
             for start in range(len(row)):
@@ -180,55 +170,106 @@ class PatientDetailsParser:
             text, words = _text(rows[:1])
             return make_field(text, words, page, 0.1)
         return make_field(value, words, page, fit)
+    return build
 
-    def _free_text(self, area: Area, label: str, until: str | None) -> FieldResult:
-        page, rows = area.under(label, until)
-        if area.labels.get(label) is not None and not rows:
-            return blank_field(BLANK_CONFIDENCE)
-        text, words = _text(rows)
-        return make_field(text, words, page, values.text_fit(text))
 
-    def _history(self, area: Area, labels) -> dict[str, FieldResult]:
-        immune = ("IMMUNE", "NOT IMMUNE")
-        measles = labels["measles"]
-        split = _left_of(measles)
+def policy_field(page, rows) -> FieldResult:
+    text, words = _text(rows[:1], " ")
+    compact = text.replace(" ", "")
+    digits = sum(c.isdigit() for c in compact)
+    if compact and digits >= 0.6 * len(compact):
+        repaired = values.as_digits(compact)
+        fit = 1.0 if repaired == compact else 0.85
+        return make_field(repaired, words, page, fit if repaired.isalnum() else 0.4)
+    return make_field(strip_edges(text), words, page, 0.8 * values.text_fit(text))
+
+
+def patient_block_field(part: str):
+    """Name, phone and address printed one under the other below "Patient Information"."""
+    def build(page, rows) -> FieldResult:
+        at = _phone_at(rows)
+        if part == "name":
+            return name_field(page, rows[:1])
+        if at is None:
+            return blank_field()
+        return phone_field(page, [rows[at]]) if part == "phone" else text_field(page, rows[at + 1:])
+    return build
+
+
+class PatientDetailsParser:
+    kind = PATIENT_DETAILS
+
+    def parse(self, pages: list[PageResult]) -> dict[str, FieldResult]:
+        labels = {key: find_label(pages, phrase) for key, phrase in LABELS.items()}
+        area = Area(pages, labels)
+        fields = {name: blank_field() for name in field_names(PATIENT_DETAILS)}
+        fields["record_date"] = self._record_date(area, labels)
+        fields.update(self._patient(area))
+        fields.update(self._emergency(area, labels))
+        fields.update(self._history(area))
+        fields.update(self._insurance(area, labels))
+        return fields
+
+    def _record_date(self, area: Area, labels) -> FieldResult:
+        title = labels["title"]
+        if title is None:
+            return blank_field()
+
+        def build(rows):
+            for row in reversed(rows):
+                if re.search(r"\d", row_text(row)):
+                    words = [w for w in row if w.bbox[0] > title.right - 0.05] or row
+                    return date_field(title.page, [words])
+            return blank_field()
+        top = max(0.0, title.top - 6 * title.height)
+        return read_field(area.pages[title.page], (0.0, top, 1.0, title.top + 0.3 * title.height), build)
+
+    def _patient(self, area: Area) -> dict[str, FieldResult]:
+        split = area.split("birth", "info", "emergency")
         return {
-            "chicken_pox": self._choice(area, "chicken_pox", "hepatitis", immune, right=split),
-            "measles": self._choice(area, "measles", "hepatitis", immune, left=split),
-            "hepatitis_b_vaccination": self._choice(area, "hepatitis", "problems", ("Yes", "No"),
-                                                    left=0.0),
-            "medical_problems": self._free_text(area, "problems", None),
+            "patient_name": area.field("info", patient_block_field("name"), right=split, limit=6),
+            "phone_number": area.field("info", patient_block_field("phone"), right=split, limit=6),
+            "patient_address": area.field("info", patient_block_field("address"), right=split, limit=6),
+            "birth_date": area.field("birth", date_field, left=split, limit=1),
+            "weight": area.field("weight", integer_field(1, 400), left=split, limit=1),
+            "height": area.field("height", integer_field(30, 250), left=split, limit=1),
+        }
+
+    def _emergency(self, area: Area, labels) -> dict[str, FieldResult]:
+        split = area.split("work_phone", "emergency", "history")
+        phone = blank_field()
+        if labels["home_phone"] is not None:
+            phone = area.field("home_phone", lambda page, rows: phone_field(page, rows) if rows
+                               else blank_field(BLANK_CONFIDENCE), right=split, limit=1)
+        return {
+            "emergency_contact_name": area.field("emergency", name_field, left=0.0, right=split, limit=1),
+            "emergency_contact_phone": phone,
+            "emergency_contact_address": area.field("emergency", text_field, left=split, limit=4),
+        }
+
+    def _history(self, area: Area) -> dict[str, FieldResult]:
+        immune = ("IMMUNE", "NOT IMMUNE")
+        split = area.split("measles", "history", "hepatitis")
+        return {
+            "chicken_pox": area.field("chicken_pox", choice_field(immune), left=0.0, right=split, limit=2),
+            "measles": area.field("measles", choice_field(immune), left=split, limit=2),
+            "hepatitis_b_vaccination": area.field("hepatitis", choice_field(("Yes", "No")), left=0.0, limit=2),
+            "medical_problems": area.field("problems", optional_text_field, left=0.0, limit=3),
         }
 
     def _insurance(self, area: Area, labels) -> dict[str, FieldResult]:
-        fields = {}
-        expiry = labels["expiry"]
-        split = _left_of(expiry)
-        page, rows = area.under("company", "policy", right=split)
-        text, words = _text(rows)
-        fields["insurance_company"] = make_field(text, words, page, values.text_fit(text))
-        page, rows = area.under("policy", "has_insurance", right=split)
-        text, words = _text(rows[:1], " ")
-        fields["policy_number"] = self._policy(text, words, page)
-        company = labels["company"]
+        split = area.split("expiry", "company", "has_insurance")
+        fields = {
+            "insurance_company": area.field("company", company_field, right=split, limit=2),
+            "policy_number": area.field("policy", policy_field, right=split, limit=1),
+            "insurance_expiry_date": area.field("expiry", date_field, left=split, limit=1),
+            "has_insurance": area.field("has_insurance", choice_field(("Yes", "No")), left=0.0, limit=2),
+            "allergies": area.field("allergies", optional_text_field, left=0.0, limit=3),
+            "regular_medications": area.field("medications", optional_text_field, left=0.0, limit=3),
+        }
+        company, expiry = labels["company"], labels["expiry"]
         if company is not None and expiry is not None and expiry.page == company.page:
-            rows = area.rows(company.page, split, company.top - company.height, 1.0,
-                             expiry.top - 0.2 * expiry.height)
-            text, words = _text(rows)
-            fields["insurance_address"] = make_field(text, words, company.page, values.text_fit(text))
-        page, rows = area.under("expiry", "has_insurance", left=split)
-        fields["insurance_expiry_date"] = self._date(page, rows)
-        fields["has_insurance"] = self._choice(area, "has_insurance", "details", ("Yes", "No"))
-        fields["allergies"] = self._free_text(area, "allergies", "medications")
-        fields["regular_medications"] = self._free_text(area, "medications", None)
+            rect = (split, company.top - company.height, 1.0, expiry.top - 0.1 * expiry.height)
+            fields["insurance_address"] = read_field(area.pages[company.page], rect,
+                                                     lambda rows: text_field(company.page, rows))
         return fields
-
-    def _policy(self, text: str, words: list[Word], page) -> FieldResult:
-        compact = text.replace(" ", "")
-        digits = sum(c.isdigit() for c in compact)
-        if compact and digits >= 0.6 * len(compact):
-            repaired = values.as_digits(compact)
-            fit = 1.0 if repaired == compact else 0.85
-            return make_field(repaired, words, page, fit if repaired.isalnum() else 0.4)
-        return make_field(strip_edges(text), words, page, 0.8 * values.text_fit(text))
-

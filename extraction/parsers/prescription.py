@@ -11,33 +11,39 @@ import re
 from extraction.fields import PRESCRIPTION
 from extraction.parsers import values
 from extraction.parsers.base import (
-    Span, blank_field, clean_rows, find_label, make_field, row_text, rows_of, strip_edges, words_in,
+    Span, blank_field, find_label, make_field, read_field, row_text, strip_edges,
 )
 from extraction.types import FieldResult, PageResult, Word
 
 _PRESCRIBER = re.compile(r"^(dr\b|doctor\b)|\bm\.?\s?d\b|\bd\.?o\b|\bmbbs\b", re.IGNORECASE)
+FIELDS = ("prescriber_name", "prescription_date", "patient_name", "patient_address",
+          "medicines", "directions", "refills")
 
 
-def _same_row(page: PageResult, label: Span, right_limit: float = 1.0) -> list[Word]:
-    """Words right of a label on its row (the value written on the label's line)."""
+def beside(label: Span, right: float = 1.0) -> tuple[float, float, float, float]:
+    """The rectangle right of a label, on its line."""
     margin = label.height * 0.8
-    words = words_in(page, label.right, label.top - margin, right_limit, label.bottom + margin)
-    return [w for w in words if w not in label.words]
+    return label.right + 0.003, label.top - margin, right, label.bottom + margin
 
 
-def _value(page: PageResult, words: list[Word]) -> tuple[str, list[Word]]:
-    rows = clean_rows(rows_of(words))
-    kept = [w for row in rows for w in row]
-    return strip_edges(" ".join(row_text(r) for r in rows)), kept
+def _joined(rows: list[list[Word]]) -> tuple[str, list[Word]]:
+    rows = [row for row in rows if row]
+    return strip_edges(" ".join(row_text(r) for r in rows)), [w for row in rows for w in row]
+
+
+def _on_label_row(rows: list[list[Word]], label: Span) -> list[list[Word]]:
+    """The row nearest the label's own line (underlines and specks make others)."""
+    if not rows:
+        return []
+    centre = (label.top + label.bottom) / 2
+    return [min(rows, key=lambda row: abs((row[0].bbox[1] + row[0].bbox[3]) / 2 - centre))]
 
 
 class PrescriptionParser:
     kind = PRESCRIPTION
 
     def parse(self, pages: list[PageResult]) -> dict[str, FieldResult]:
-        fields = {name: blank_field() for name in
-                  ("prescriber_name", "prescription_date", "patient_name", "patient_address",
-                   "medicines", "directions", "refills")}
+        fields = {name: blank_field() for name in FIELDS}
         name = find_label(pages, "Name:")
         if name is None:
             return fields
@@ -46,40 +52,56 @@ class PrescriptionParser:
         address = find_label(pages, "Address:", page=page.number, below=name.bottom)
         directions = find_label(pages, "Directions:", page=page.number, below=name.bottom)
         refill = find_label(pages, "Refill:", page=page.number, below=name.bottom)
-
-        fields["prescriber_name"] = self._prescriber(page, name)
         same_row_date = date if date and abs(date.top - name.top) < 2 * name.height else None
-        patient_words = _same_row(page, name, same_row_date.left if same_row_date else 1.0)
-        text, words = _value(page, patient_words)
-        fields["patient_name"] = make_field(text, words, page.number, values.name_fit(text))
+
+        fields["prescriber_name"] = read_field(page, (0.0, 0.0, 1.0, name.top - 0.5 * name.height),
+                                               lambda rows: self._prescriber(page.number, rows))
+        fields["patient_name"] = read_field(
+            page, beside(name, same_row_date.left - 0.01 if same_row_date else 1.0),
+            lambda rows: self._text(page.number, _on_label_row(rows, name), values.name_fit))
         if same_row_date:
-            text, words = _value(page, _same_row(page, same_row_date))
-            value, fit, iso = values.read_date(text)
-            fields["prescription_date"] = make_field(value, words, page.number, fit, iso)
+            fields["prescription_date"] = read_field(
+                page, beside(same_row_date), lambda rows: self._date(page.number, _on_label_row(rows, same_row_date)))
         if address:
-            text, words = _value(page, _same_row(page, address))
-            fields["patient_address"] = make_field(text, words, page.number, values.text_fit(text))
+            fields["patient_address"] = read_field(
+                page, beside(address), lambda rows: self._text(page.number, _on_label_row(rows, address), values.text_fit))
         top = address.bottom + address.height if address else name.bottom + 3 * name.height
         if directions:
-            fields["medicines"] = self._medicines(page, directions, top)
+            left = max(0.0, directions.left - 0.04)
+            fields["medicines"] = read_field(page, (left, top, 1.0, directions.top - 0.3 * directions.height),
+                                             lambda rows: self._medicines(page.number, rows))
             bottom = refill.top - 0.5 * refill.height if refill else 1.0
-            fields["directions"] = self._directions(page, directions, bottom)
+            fields["directions"] = read_field(page, (left, directions.bottom + 0.2 * directions.height, 1.0, bottom),
+                                              lambda rows: self._directions(page.number, rows))
         if refill:
-            fields["refills"] = self._refills(page, refill)
+            times = find_label([page], "times", below=refill.top - refill.height)
+            right = times.left - 0.003 if times and abs(times.top - refill.top) < 2 * refill.height else 1.0
+            fields["refills"] = read_field(page, beside(refill, right),
+                                           lambda rows: self._refills(page.number, _on_label_row(rows, refill)))
         return fields
 
-    def _prescriber(self, page: PageResult, name: Span) -> FieldResult:
-        rows = clean_rows(rows_of(words_in(page, 0.0, 0.0, 1.0, name.top - 0.5 * name.height)))
+    @staticmethod
+    def _text(page: int, rows, fit_of) -> FieldResult:
+        text, words = _joined(rows)
+        return make_field(text, words, page, fit_of(text))
+
+    @staticmethod
+    def _date(page: int, rows) -> FieldResult:
+        text, words = _joined(rows)
+        value, fit, iso = values.read_date(text)
+        return make_field(value, words, page, fit, iso)
+
+    @staticmethod
+    def _prescriber(page: int, rows) -> FieldResult:
         if not rows:
             return blank_field()
         row = next((r for r in rows if _PRESCRIBER.search(row_text(r))), rows[0])
         text = strip_edges(row_text(row))
         fit = 1.0 if _PRESCRIBER.search(text) else 0.6
-        return make_field(text, row, page.number, fit * values.text_fit(text))
+        return make_field(text, row, page, fit * values.text_fit(text))
 
-    def _medicines(self, page: PageResult, directions: Span, top: float) -> FieldResult:
-        left = directions.left - 2 * directions.height
-        rows = clean_rows(rows_of(words_in(page, left, top, 1.0, directions.top - 0.3 * directions.height)))
+    @staticmethod
+    def _medicines(page: int, rows) -> FieldResult:
         lines, words, fit = [], [], 1.0
         for row in rows:
             text = strip_edges(row_text(row))
@@ -93,25 +115,21 @@ class PrescriptionParser:
             words.extend(row)
         if not lines:
             return blank_field()
-        return make_field(lines, words, page.number, fit * values.text_fit(" ".join(lines)))
+        return make_field(lines, words, page, fit * values.text_fit(" ".join(lines)))
 
-    def _directions(self, page: PageResult, directions: Span, bottom: float) -> FieldResult:
-        left = directions.left - 2 * directions.height
-        region = words_in(page, left, directions.bottom + 0.2 * directions.height, 1.0, bottom)
-        rows = clean_rows(rows_of(region))
+    @staticmethod
+    def _directions(page: int, rows) -> FieldResult:
         if not rows:
             return blank_field()
         text = strip_edges(" ".join(values.repair_doses(row_text(r))[0] for r in rows))
         words = [w for row in rows for w in row]
-        return make_field(text, words, page.number, values.text_fit(text))
+        return make_field(text, words, page, values.text_fit(text))
 
-    def _refills(self, page: PageResult, refill: Span) -> FieldResult:
-        times = find_label([page], "times", below=refill.top - refill.height)
-        right = times.left if times and abs(times.top - refill.top) < 2 * refill.height else 1.0
-        words = _same_row(page, refill, right)
+    @staticmethod
+    def _refills(page: int, rows) -> FieldResult:
+        words = [w for row in rows for w in row if re.search(r"\w", w.text)]
         text = " ".join(w.text for w in words).strip("_ ")
         value, fit, _ = values.read_integer(text, 0, 99)
         if value is None:
             return blank_field()
-        kept = [w for w in words if re.search(r"\w", w.text)] or words
-        return make_field(value, kept, page.number, fit)
+        return make_field(value, words, page, fit)

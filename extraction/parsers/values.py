@@ -38,6 +38,12 @@ def _digit_like(text: str) -> bool:
     return bool(core) and digits >= max(1, len(core) / 2)
 
 
+def _all_digit_like(text: str) -> bool:
+    """Every character is a digit or a letter tesseract confuses with one (where a
+    field's shape, such as d/m/yyyy, already says these are digits)."""
+    return bool(text) and as_digits(text).isdigit()
+
+
 def read_integer(text: str, low: int, high: int) -> tuple[int | None, float, None]:
     """A whole number (a weight, a height, a refill count); units are ignored."""
     text = re.sub(r"(?i)\b(kg|kgs|cm|lbs?|times?|x)\b", " ", text)
@@ -91,6 +97,33 @@ def _valid(year: int, month: int, day: int) -> bool:
     return 1900 <= year <= 2100
 
 
+# Digits tesseract mistakes for one another in print.
+_DIGIT_CONFUSIONS = {"1": "47", "4": "1", "7": "1", "0": "86", "8": "036", "3": "8", "5": "6", "6": "58", "9": "8"}
+
+
+def _iso_if_valid(day: str, month: str, year: int) -> str | None:
+    if _valid(year, int(month), int(day)):
+        return date(year, int(month), int(day)).isoformat()
+    return None
+
+
+def _valid_variant(a: str, b: str, y: str) -> tuple[str, str, str] | None:
+    """The single one-digit change to day or month that makes an impossible date valid
+    (None when there is no such change, or more than one)."""
+    year = _full_year(int(y))
+    found = set()
+    for which in (0, 1):
+        part = (a, b)[which]
+        for i, digit in enumerate(part):
+            for other in _DIGIT_CONFUSIONS.get(digit, ""):
+                changed = part[:i] + other + part[i + 1:]
+                pair = (changed, b) if which == 0 else (a, changed)
+                iso = _iso_if_valid(pair[0], pair[1], year) or _iso_if_valid(pair[1], pair[0], year)
+                if iso:
+                    found.add((pair[0], pair[1], iso))
+    return found.pop() if len(found) == 1 else None
+
+
 def _full_year(year: int) -> int:
     return year + (2000 if year < 50 else 1900) if year < 100 else year
 
@@ -101,7 +134,7 @@ def read_date(text: str) -> tuple[str | None, float, str | None]:
     if not text:
         return None, 0.0, None
     numeric = _NUMERIC_DATE.match(text.replace(" ", ""))
-    if numeric and all(_digit_like(g) for g in (numeric.group(1), numeric.group(3), numeric.group(4))):
+    if numeric and all(_all_digit_like(g) for g in (numeric.group(1), numeric.group(3), numeric.group(4))):
         a, sep, b, y = as_digits(numeric.group(1)), numeric.group(2), as_digits(numeric.group(3)), as_digits(numeric.group(4))
         if (a + b + y).isdigit():
             year = _full_year(int(y))
@@ -112,7 +145,12 @@ def read_date(text: str) -> tuple[str | None, float, str | None]:
                 iso = date(year, int(a), int(b)).isoformat()  # month first
             repaired = (a + b + y) != numeric.group(1) + numeric.group(3) + numeric.group(4)
             fit = (0.9 if repaired else 1.0) if iso else 0.3
-            return f"{a}{sep}{b}{sep}{y}", fit, iso
+            if not iso:
+                fixed = _valid_variant(a, b, y)
+                if fixed:
+                    (a, b), iso, fit, repaired = fixed[:2], fixed[2], 0.6, True
+            written = text.replace(" ", "") if not repaired else f"{a}{sep}{b}{sep}{y}"
+            return written, fit, iso
     return _read_month_date(text)
 
 
@@ -188,6 +226,22 @@ def repair_doses(text: str) -> tuple[str, bool]:
     fixed = _DOSE_UNIT.sub(lambda m: " mg" if fixed[m.start() - 1:m.start()] != " " else "mg", fixed)
     fixed = re.sub(r"(?<=\d) {2,}mg", " mg", fixed)
     return fixed, fixed != text
+
+
+_LOWER_CAPITAL_I = re.compile(r"^[tl|1!][a-z]{3,}$")
+
+
+def repair_title_case(text: str) -> tuple[str, bool]:
+    """In a name written in capitals ("Harbor Insurance Company"), a long word whose
+    first letter tesseract read as t, l, | or 1 starts with a capital I."""
+    words = text.split()
+    long_words = [w for w in words if len(w) >= 4]
+    suspects = [w for w in long_words if _LOWER_CAPITAL_I.match(w)]
+    if not suspects or len(long_words) - len(suspects) < 1:
+        return text, False
+    if not all(w[0].isupper() for w in long_words if w not in suspects):
+        return text, False
+    return " ".join("I" + w[1:] if w in suspects else w for w in words), True
 
 
 _NAME = re.compile(r"^[A-Z][A-Za-z'\-]*\.?(?: [A-Z][A-Za-z'\-]*\.?)+$")
