@@ -1,0 +1,164 @@
+"""Faults for the proof tests: a Redis server of our own that can be restarted,
+a Celery app pointed at it, dropped database connections, and memory-bounded
+child processes.
+
+The machine's shared Redis and PostgreSQL are never stopped: the Redis that
+gets restarted is started here on a free loopback port, and only connections to
+the test database (other than the test's own) are terminated.
+"""
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import redis
+from django.db import connection
+
+from medocr.celery import app
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A redis-server on 127.0.0.1 with append-only persistence, like the deployment's.
+
+    docker-compose.yml runs Redis with `appendonly yes` (fsync every second),
+    so queued tasks outlive a restart. `restart()` stops it the way a deploy or
+    a host reboot does (SIGTERM: Redis flushes the append-only file and exits)
+    and starts it again on the same port and data directory.
+    """
+
+    def __init__(self, *, appendonly: bool = True):
+        self.appendonly = appendonly
+        self.port = free_port()
+        self.folder = tempfile.mkdtemp(prefix="medocr-redis-")
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 15.0) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.folder,
+             "--save", "", "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", "everysec",
+             "--daemonize", "no", "--logfile", os.path.join(self.folder, "redis.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"redis-server exited early:\n{self.log()}")
+            try:
+                if client.ping():
+                    return
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not answer within {timeout}s:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def restart(self, down_seconds: float = 1.0) -> None:
+        self.stop()
+        time.sleep(down_seconds)
+        self.start()
+
+    def queued(self, queue: str = "ocr") -> int:
+        return redis.Redis(host="127.0.0.1", port=self.port).llen(queue)
+
+    def log(self) -> str:
+        path = os.path.join(self.folder, "redis.log")
+        return open(path, errors="replace").read()[-3000:] if os.path.exists(path) else ""
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _drop_broker_pools() -> None:
+    # The app keeps a connection pool and a producer pool for its broker URL;
+    # Celery resets the same two after a fork.
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def use_broker(url: str):
+    """Point this process's Celery app (enqueueing, control, ping) at another broker."""
+    previous = app.conf.broker_url
+    _drop_broker_pools()
+    app.conf.broker_url = url
+    try:
+        yield
+    finally:
+        _drop_broker_pools()
+        app.conf.broker_url = previous
+
+
+def terminate_other_connections() -> int:
+    """pg_terminate_backend on every other connection to the test database; how many there were."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+@dataclass
+class Bounded:
+    returncode: int
+    stdout: str
+    stderr: str
+    max_rss_mb: float
+
+
+def run_bounded(code: str, *, address_space_mb: int, timeout: float = 120.0, env: dict | None = None) -> Bounded:
+    """Run `python -c code` with RLIMIT_AS set; return its exit status, output and peak RSS (from the kernel)."""
+    limit = address_space_mb * 1024 * 1024
+
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=err, preexec_fn=limit_memory,
+                             env={**os.environ, "OMP_THREAD_LIMIT": "1", **(env or {})},
+                             cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            child.kill()
+            pid, status, usage = os.wait4(child.pid, 0)
+            break
+        time.sleep(0.05)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    out.seek(0)
+    err.seek(0)
+    return Bounded(child.returncode, out.read().decode(errors="replace"), err.read().decode(errors="replace"),
+                   usage.ru_maxrss / 1024)
