@@ -26,9 +26,10 @@ def transient_errors() -> tuple[type[BaseException], ...]:
     errors: list[type[BaseException]] = [OperationalError, InterfaceError, ConnectionError, TimeoutError]
     try:
         from botocore.exceptions import ConnectionError as StoreConnectionError
-        from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
+        from botocore.exceptions import ConnectTimeoutError, HTTPClientError, ReadTimeoutError
 
-        errors += [StoreConnectionError, ConnectTimeoutError, ReadTimeoutError]
+        # HTTPClientError: the object store closed the connection mid-request.
+        errors += [StoreConnectionError, ConnectTimeoutError, ReadTimeoutError, HTTPClientError]
     except ImportError:
         pass
     return tuple(errors)
@@ -66,7 +67,7 @@ def process_document(self, document_id: int) -> str:
     from reviews.services import processing
 
     try:
-        return run(document_id)
+        return run(document_id, worker=self.request.hostname or "")
     except TRANSIENT_ERRORS as error:
         logger.warning("document %s: transient %s at %s (try %d)", document_id, type(error).__name__,
                        where(error), self.request.retries + 1)
@@ -79,19 +80,20 @@ def process_document(self, document_id: int) -> str:
         raise
 
 
-def run(document_id: int) -> str:
+def run(document_id: int, worker: str = "") -> str:
+    """Process one document; `worker` (the Celery node name) is recorded in its status events."""
     # Imported here so that the web process, which only enqueues, does not
     # load OpenCV and the OCR engine.
     from extraction.engine import extract
     from reviews.services import processing
 
-    document = processing.start_processing(document_id=document_id)
+    document = processing.start_processing(document_id=document_id, worker=worker)
     if document is None:
         return "skipped"
     try:
         with processing.original_on_disk(document) as path:
             result = extract(path, limits=limits_from_settings(), keep_images=True)
-        stored = processing.store_extraction(document=document, extraction=result)
+        stored = processing.store_extraction(document=document, extraction=result, worker=worker)
         return "needs_review" if stored else "skipped"
     except TRANSIENT_ERRORS:
         raise

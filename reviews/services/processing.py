@@ -42,8 +42,10 @@ RENDITION_MAX_WIDTH = 1600
 REPROCESSABLE = (S.FAILED, S.NEEDS_REVIEW, S.QUEUED, S.PROCESSING)
 
 
-def start_processing(*, document_id: int) -> Document | None:
+def start_processing(*, document_id: int, worker: str = "") -> Document | None:
     """Mark the document as processing; None when there is nothing to do.
+
+    `worker`, the Celery node that took the task, goes into the status event.
 
     A document that is no longer queued or processing was finished by an
     earlier delivery of the same task (or re-processed meanwhile), so the
@@ -61,9 +63,14 @@ def start_processing(*, document_id: int) -> Document | None:
             transition(document=document, to=S.FAILED, reason=reason, error=reason, processed_at=timezone.now())
             return None
         return transition(
-            document=document, to=S.PROCESSING, error="",
+            document=document, to=S.PROCESSING, error="", extra_detail=worker_detail(worker),
             attempts=F("attempts") + 1, processing_started_at=timezone.now(),
         )
+
+
+def worker_detail(worker: str) -> dict:
+    """Which worker did the run, for the audit trail of a deployment with several worker hosts."""
+    return {"worker": worker} if worker else {}
 
 
 @contextmanager
@@ -112,7 +119,7 @@ def field_rows(document: Document, extraction: Extraction) -> list[ExtractedFiel
     return rows
 
 
-def store_extraction(*, document: Document, extraction: Extraction, actor=None) -> Document | None:
+def store_extraction(*, document: Document, extraction: Extraction, actor=None, worker: str = "") -> Document | None:
     """Replace the document's pages and fields with the engine's result and send it to review.
 
     Page images are rendered and stored before the transaction; if another
@@ -142,7 +149,7 @@ def store_extraction(*, document: Document, extraction: Extraction, actor=None) 
             name = patient.value if patient and isinstance(patient.value, str) else ""
             transaction.on_commit(partial(delete_files, old_files))
             return transition(
-                document=current, to=S.NEEDS_REVIEW, actor=actor,
+                document=current, to=S.NEEDS_REVIEW, actor=actor, extra_detail=worker_detail(worker),
                 kind=extraction.kind, kind_confidence=float(extraction.kind_confidence),
                 page_count=len(extraction.pages), patient_name=name[:200], error="", processed_at=timezone.now(),
             )
@@ -159,11 +166,12 @@ class StaleRun(Exception):
 
 
 def delete_files(names: Iterable[str]) -> None:
+    """Best effort: a file left behind is only wasted space, never a reason to fail a run."""
     for name in names:
         try:
             default_storage.delete(name)
-        except OSError:
-            logger.warning("could not delete stored file %s", name)
+        except Exception as error:  # OSError locally, botocore errors from an object store
+            logger.warning("could not delete stored file %s (%s)", name, type(error).__name__)
 
 
 def mark_failed(*, document: Document, reason: str, actor=None) -> Document | None:

@@ -26,10 +26,13 @@ class TransitionError(Exception):
     pass
 
 
-def transition(*, document: Document, to: str, actor=None, request=None, reason: str = "", **fields) -> Document:
+def transition(*, document: Document, to: str, actor=None, request=None, reason: str = "",
+               extra_detail: dict | None = None, **fields) -> Document:
     """Move a document to status `to`, bump its version and record the change.
 
-    Extra keyword arguments are model fields written in the same UPDATE.
+    `extra_detail` is added to the audit event's detail (e.g. the worker that
+    did a processing run). Extra keyword arguments are model fields written in
+    the same UPDATE.
     """
     with transaction.atomic():
         current = Document.objects.select_for_update().get(pk=document.pk)
@@ -39,6 +42,7 @@ def transition(*, document: Document, to: str, actor=None, request=None, reason:
         detail = {"from": current.status, "to": to}
         if reason:
             detail["reason"] = reason
+        detail.update(extra_detail or {})
         audit.record(action=AuditAction.STATUS, actor=actor, document=current, detail=detail, request=request)
     document.refresh_from_db()
     return document
