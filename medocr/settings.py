@@ -234,7 +234,11 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One task at a time per worker process: OCR tasks are long, and a reserved
+# task waiting behind one could run sooner on another host.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Worker processes per host; unset means one per core. `--concurrency` overrides it.
+CELERY_WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 0) or None
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("TASK_TIME_LIMIT", 360)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
