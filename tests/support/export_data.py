@@ -17,8 +17,6 @@ from django.contrib.auth.models import Group
 from extraction.fields import PATIENT_DETAILS, PRESCRIPTION, field_names
 from reviews.models import Batch, Document, DocumentStatus, ExtractedField, Membership, Organization
 
-PASSWORD = "correct-horse-battery-7"
-
 PRESCRIPTION_A = {
     "prescriber_name": "Dr John Smith, M.D",
     "prescription_date": "5/11/2022",
@@ -82,7 +80,8 @@ def utc(*args) -> datetime:
 
 
 def make_user(username: str, role: str, organization: Organization | None = None):
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    # No password: the tests log in with force_login or a token, and hashing one is slow.
+    user = get_user_model().objects.create_user(username=username, password=None)
     user.groups.add(Group.objects.get(name=role))
     if organization is not None:
         Membership.objects.create(user=user, organization=organization)
