@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms.upload import BatchUploadForm
@@ -55,5 +56,9 @@ def batch_progress(request, pk: int):
     failures = selectors.batch_failures(batch=batch)[:FAILURES_SHOWN]
     return JsonResponse({
         **selectors.batch_progress(batch=batch).as_dict(),
-        "failures": [{"id": doc.pk, "name": doc.original_filename, "error": doc.error} for doc in failures],
+        "failures": [
+            {"id": doc.pk, "name": doc.original_filename, "error": doc.error,
+             "original_url": reverse("document_original", args=[doc.pk])}
+            for doc in failures
+        ],
     })

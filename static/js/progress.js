@@ -24,7 +24,10 @@
     data.failures.forEach(function (failure) {
       var row = body.insertRow();
       row.insertCell().textContent = failure.id;
-      row.insertCell().textContent = failure.name;
+      var link = document.createElement("a");
+      link.href = failure.original_url;
+      link.textContent = failure.name;
+      row.insertCell().appendChild(link);
       var reason = row.insertCell();
       reason.className = "reason";
       reason.textContent = failure.error;

@@ -63,13 +63,13 @@
       text.textContent = percent < 100 ? "Uploading… " + percent + "%" : "Checking and storing the files…";
     });
     request.addEventListener("load", function () {
-      if (request.responseURL && request.responseURL.indexOf(form.action) === -1) {
-        window.location.assign(request.responseURL);  // redirected to the batch's progress page
-      } else {
-        document.open();
-        document.write(request.responseText);  // the form again, with its errors
-        document.close();
-      }
+      // Show the page the upload answered with: the batch's progress page after
+      // the redirect (it carries the upload summary, shown once), or the form
+      // again with its errors. Loading the progress page anew would lose the summary.
+      if (request.responseURL) { window.history.replaceState(null, "", request.responseURL); }
+      document.open();
+      document.write(request.responseText);
+      document.close();
     });
     request.addEventListener("error", function () {
       button.disabled = false;

@@ -51,6 +51,19 @@ def test_upload_page_creates_a_batch_stores_the_files_and_shows_its_progress(adm
     assert "This file is not a PDF or an image (PNG, JPEG, TIFF); its contents look like: ASCII text." in page
     assert "scans.zip/in/x.csv" in page
     assert 'data-url="/batches/%d/progress.json"' % batch.pk in page
+    notes = batch.documents.get(original_filename="notes.txt")
+    assert f'<td><a href="/documents/{notes.pk}/original/">notes.txt</a></td>' in page
+    assert f'<a href="/review/{notes.pk}/">' not in page
+
+
+def test_documents_waiting_for_review_link_to_the_review_page(admin_client, org):
+    batch = intake.create_batch(organization=org, name="B")
+    document = intake.intake_files(batch=batch, files=[("a.pdf", io.BytesIO(documents.prescription()))]).documents[0]
+    Document.objects.filter(pk=document.pk).update(status=DocumentStatus.NEEDS_REVIEW)
+
+    page = admin_client.get(reverse("batch_detail", args=[batch.pk])).content.decode()
+
+    assert f'<a href="/review/{document.pk}/">Review</a> · <a href="/review/{document.pk}/audit/">History</a>' in page
 
 
 def test_upload_page_without_files_says_what_is_missing(admin_client, org):
@@ -88,7 +101,7 @@ def test_progress_json_counts_documents_by_outcome(admin_client, org):
         "failed": 1, "duplicate": 1, "intake_errors": 1, "done": 3, "percent": 75, "finished": False,
         "failures": [{"id": report.failed[0].pk, "name": "c.txt", "error": (
             "This file is not a PDF or an image (PNG, JPEG, TIFF); its contents look like: ASCII text."
-        )}],
+        ), "original_url": f"/documents/{report.failed[0].pk}/original/"}],
     }
 
 
