@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, IntegerField, Min, OuterRef, Q, Subquery
 from django.db.models import Value, When, Window
@@ -213,8 +213,9 @@ def decisions():
 
 def hour_starts(*, now: datetime, days: int = THROUGHPUT_DAYS) -> list[datetime]:
     """The starts of the last `days` × 24 hours, the current hour last (local time)."""
-    current = timezone.localtime(now).replace(minute=0, second=0, microsecond=0)
-    return [current - timedelta(hours=n) for n in range(days * 24 - 1, -1, -1)]
+    # Stepped in UTC so that a daylight-saving change neither repeats nor skips an hour.
+    current = timezone.localtime(now).replace(minute=0, second=0, microsecond=0).astimezone(dt_timezone.utc)
+    return [timezone.localtime(current - timedelta(hours=n)) for n in range(days * 24 - 1, -1, -1)]
 
 
 def hourly_throughput(*, now: datetime, days: int = THROUGHPUT_DAYS) -> list[dict]:

@@ -122,6 +122,32 @@ def test_hourly_throughput_covers_seven_days_of_hours():
     assert sum(h["reviewed"] for h in hours) == 8
 
 
+def test_hours_are_local_hours(settings):
+    # India is 5 h 30 min ahead of UTC: the hours start at :30 UTC.
+    settings.TIME_ZONE = "Asia/Kolkata"
+    build_floor()
+
+    hours = figures.hourly_throughput(now=NOW)
+
+    assert hours[0]["hour"].isoformat() == "2025-06-04T20:00:00+05:30"
+    assert hours[-1]["hour"].isoformat() == "2025-06-11T19:00:00+05:30"  # NOW is 19:50 there
+    busy = [(h["hour"].isoformat(), h["processed"], h["reviewed"]) for h in hours if h["processed"] or h["reviewed"]]
+    assert busy == [
+        ("2025-06-10T00:00:00+05:30", 5, 0),
+        ("2025-06-10T13:00:00+05:30", 0, 1),
+        ("2025-06-10T17:00:00+05:30", 0, 1),
+        ("2025-06-10T19:00:00+05:30", 5, 0),
+        ("2025-06-10T21:00:00+05:30", 2, 0),
+        ("2025-06-11T01:00:00+05:30", 1, 0),
+        ("2025-06-11T14:00:00+05:30", 0, 1),
+        ("2025-06-11T15:00:00+05:30", 0, 1),  # w4 at 15:50 and e2 at 16:05 are apart here
+        ("2025-06-11T16:00:00+05:30", 1, 1),
+        ("2025-06-11T17:00:00+05:30", 0, 1),
+        ("2025-06-11T18:00:00+05:30", 0, 1),
+        ("2025-06-11T19:00:00+05:30", 0, 1),
+    ]
+
+
 def test_reviewer_stats_with_median_time_from_claim_to_decision():
     build_floor()
 
