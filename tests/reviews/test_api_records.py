@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from reviews.services.api_tokens import rotate_token
 from tests.support.export_data import build_world
@@ -129,3 +131,18 @@ def test_rotated_token_replaces_the_old_one():
     assert client.get("/api/records/").status_code == 401
     client.credentials(HTTP_AUTHORIZATION=f"Token {new}")
     assert client.get("/api/records/").status_code == 200
+
+
+def test_requests_beyond_the_rate_limit_are_refused(monkeypatch):
+    # The throttle classes of settings.REST_FRAMEWORK, with a small rate for the test.
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"user": "3/minute", "anon": "30/minute"})
+    cache.clear()
+    world = build_world()
+    client = token_client(world.insurer_a)
+
+    statuses = [client.get("/api/records/").status_code for _ in range(4)]
+    refused = client.get("/api/records/")
+
+    assert statuses == [200, 200, 200, 429]
+    assert int(refused["Retry-After"]) > 0
+    cache.clear()
