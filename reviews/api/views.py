@@ -72,7 +72,7 @@ class ExportFile(APIView):
         record_download(export=export, user=request.user, request=request)
         response = FileResponse(
             open_export_file(export), as_attachment=True, content_type=format_module(export.format).CONTENT_TYPE,
-            filename=export_filename(export, fmt=export.format, created_at=export.created_at),
+            filename=export_filename(organization=export.organization, fmt=export.format, created_at=export.created_at),
         )
         response["Cache-Control"] = "private, no-store"
         return response

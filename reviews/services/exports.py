@@ -30,8 +30,7 @@ logger = logging.getLogger(__name__)
 LINK_BATCH = 20_000
 
 
-def export_filename(export_or_org, *, fmt: str, created_at) -> str:
-    organization = getattr(export_or_org, "organization", export_or_org)
+def export_filename(*, organization, fmt: str, created_at) -> str:
     extension = format_module(fmt).EXTENSION
     return f"medocr-{organization.slug}-{fmt}-{created_at:%Y%m%d-%H%M%S}.{extension}"
 
@@ -43,11 +42,8 @@ def _tracked(records, ids: array):
 
 
 def export_records(*, record_filter: RecordFilter, fmt: str, user, created_at=None, request=None,
-                   chunk_size: int = 2000, on_recorded=None) -> Iterator[bytes]:
-    """Yield the export's bytes; record it once they are all produced.
-
-    on_recorded, if given, is called with the saved Export.
-    """
+                   chunk_size: int = 2000) -> Iterator[bytes]:
+    """Yield the export's bytes; record it once they are all produced."""
     created_at = created_at or timezone.now()
     module = format_module(fmt)
     ids = array("q")
@@ -69,8 +65,6 @@ def export_records(*, record_filter: RecordFilter, fmt: str, user, created_at=No
             spool=spool, size=size, sha256=digest.hexdigest(), document_ids=ids,
         )
     logger.info("export %s recorded: %s documents, %s bytes", export.pk, export.document_count, size)
-    if on_recorded is not None:
-        on_recorded(export)
 
 
 def _record(*, record_filter, fmt, user, created_at, request, spool, size, sha256, document_ids) -> Export:

@@ -35,7 +35,7 @@ def export_page(request):
             record_filter=form.record_filter(), fmt=fmt, user=request.user, created_at=created_at, request=request
         )
         response = StreamingHttpResponse(stream, content_type=format_module(fmt).CONTENT_TYPE)
-        filename = export_filename(form.cleaned_data["organization"], fmt=fmt, created_at=created_at)
+        filename = export_filename(organization=form.cleaned_data["organization"], fmt=fmt, created_at=created_at)
         return private_attachment(response, filename)
     context = {"form": form, "exports": exports_for(request.user)[:PAST_EXPORTS_SHOWN]}
     return render(request, "reviews/exports.html", context, status=400 if form.is_bound else 200)
@@ -47,4 +47,5 @@ def export_download(request, pk: int):
     export = export_for(request.user, pk)
     record_download(export=export, user=request.user, request=request)
     response = FileResponse(open_export_file(export), content_type=format_module(export.format).CONTENT_TYPE)
-    return private_attachment(response, export_filename(export, fmt=export.format, created_at=export.created_at))
+    filename = export_filename(organization=export.organization, fmt=export.format, created_at=export.created_at)
+    return private_attachment(response, filename)

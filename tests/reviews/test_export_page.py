@@ -208,3 +208,18 @@ def test_export_form_requires_csrf_token(client):
     strict.force_login(world.insurer_a)
     response = strict.post(reverse("exports"), {"format": "csv", "organization": world.org_a.pk})
     assert response.status_code == 403
+
+
+def test_an_abandoned_download_records_nothing():
+    from reviews.selectors.exports import RecordFilter
+    from reviews.services.exports import export_records
+
+    world = build_world()
+    stream = export_records(record_filter=RecordFilter(organization=world.org_a), fmt="csv", user=world.insurer_a)
+
+    first_piece = next(stream)
+    stream.close()  # what Django does when the client goes away
+
+    assert first_piece.startswith(b"document_id,batch_id,batch,")
+    assert Export.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="export").exists()
