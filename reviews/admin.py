@@ -180,7 +180,7 @@ class DocumentAdmin(admin.ModelAdmin):
     pages and processing); files are shown by name, never linked.
     """
 
-    list_display = ["id", "original_filename", "organization", "batch", "status", "kind", "page_count", "due_at", "error"]
+    list_display = ["id", "original_filename", "batch", "status", "kind", "page_count", "error"]
     list_filter = ["status", "kind", "organization"]
     list_select_related = ["organization", "batch"]
     search_fields = ["original_filename", "sha256", "=id"]

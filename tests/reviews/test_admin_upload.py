@@ -1,13 +1,15 @@
 """A mixed batch uploaded through the Django admin and read by a real worker on Redis."""
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from extraction.fields import field_names
-from reviews.models import AuditAction, AuditEvent, Batch, DocumentStatus, ExtractedField
+from reviews.models import AuditAction, AuditEvent, Batch, Document, DocumentStatus, ExtractedField
+from reviews.services import intake
 from tests.support import documents
 
-pytestmark = pytest.mark.worker
 S = DocumentStatus
 INLINE = {"documents-TOTAL_FORMS": "0", "documents-INITIAL_FORMS": "0",
           "documents-MIN_NUM_FORMS": "0", "documents-MAX_NUM_FORMS": "1000"}
@@ -55,6 +57,7 @@ FINAL = [
 ]
 
 
+@pytest.mark.worker
 def test_mixed_batch_through_the_admin_ends_in_the_right_states(celery_worker, client):
     org = documents.organization()
     admin_user = documents.user_with_role("floor-admin", "admin", staff=True)
@@ -100,6 +103,7 @@ def test_mixed_batch_through_the_admin_ends_in_the_right_states(celery_worker, c
     assert [f["name"] for f in progress["failures"]] == [name for name, status, _, _ in FINAL if status == S.FAILED]
 
 
+@pytest.mark.worker
 def test_admin_action_re_processes_a_batchs_failures(celery_worker, client):
     org = documents.organization()
     client.force_login(documents.user_with_role("floor-admin", "admin", staff=True))
@@ -127,3 +131,37 @@ def test_admin_action_re_processes_a_batchs_failures(celery_worker, client):
         S.FAILED, "The PDF is damaged or incomplete and cannot be read.", 1,
     )
     assert batch.documents.get(original_filename="report.png").status == S.NEEDS_REVIEW
+
+
+@pytest.mark.django_db
+def test_document_action_re_queues_failed_and_skips_reviewed_documents(client, django_capture_on_commit_callbacks):
+    admin_user = documents.user_with_role("floor-admin", "admin", staff=True)
+    client.force_login(admin_user)
+    batch = intake.create_batch(organization=documents.organization(), name="B")
+    failed = intake.intake_files(batch=batch, files=[("x.txt", io.BytesIO(b"x"))]).failed[0]
+    approved = intake.intake_files(batch=batch, files=[("a.pdf", io.BytesIO(documents.prescription()))]).documents[0]
+    Document.objects.filter(pk=approved.pk).update(status=S.APPROVED)
+
+    with django_capture_on_commit_callbacks() as enqueued:
+        response = client.post(reverse("admin:reviews_document_changelist"), {
+            "action": "reprocess_selected", "_selected_action": [failed.pk, approved.pk],
+        }, follow=True)
+
+    page = response.content.decode()
+    assert "1 documents sent to processing again." in page
+    assert f"#{approved.pk} a.pdf was not re-processed: it is approved." in page
+    assert len(enqueued) == 1
+    failed.refresh_from_db()
+    assert failed.status == S.QUEUED
+    assert AuditEvent.objects.get(document=failed, action=AuditAction.REPROCESS).actor == admin_user
+
+
+@pytest.mark.django_db
+def test_reviewers_get_no_re_process_action_and_cannot_change_documents(client):
+    client.force_login(documents.user_with_role("checker", "reviewer", staff=True))
+
+    response = client.get(reverse("admin:reviews_document_changelist"))
+
+    assert response.status_code == 200
+    assert "reprocess_selected" not in response.content.decode()
+    assert client.get(reverse("admin:reviews_batch_add")).status_code == 403
