@@ -22,8 +22,9 @@ trap cleanup INT TERM EXIT
 
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo
-.venv/bin/celery -A medocr worker -Q ocr,default --concurrency "${WORKER_CONCURRENCY:-1}" \
-  --loglevel INFO >var/log/worker.log 2>&1 &
+# --beat runs the periodic deadline check inside this single worker.
+.venv/bin/celery -A medocr worker -Q ocr,default --concurrency "${WORKER_CONCURRENCY:-1}" --beat \
+  --schedule var/celerybeat-schedule --loglevel INFO >var/log/worker.log 2>&1 &
 pids+=($!)
 $PY manage.py runserver "$HOST:$PORT" --noreload &
 pids+=($!)

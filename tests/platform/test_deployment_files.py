@@ -15,10 +15,10 @@ def package_list(name):
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
-def test_compose_has_the_four_services_with_health_checks():
+def test_compose_has_its_services_with_health_checks():
     services = load_compose()["services"]
 
-    assert sorted(services) == ["db", "redis", "web", "worker"]
+    assert sorted(services) == ["beat", "db", "redis", "web", "worker"]
     for name, service in services.items():
         assert "healthcheck" in service, name
 
@@ -30,6 +30,7 @@ def test_compose_commands_run_gunicorn_and_celery():
     assert "migrate" in services["web"]["command"]
     assert services["worker"]["command"].startswith("celery -A medocr worker")
     assert "--queues ocr,default" in services["worker"]["command"]
+    assert services["beat"]["command"].startswith("celery -A medocr beat")
 
 
 def test_compose_keeps_database_and_private_media_in_named_volumes():
@@ -82,7 +83,7 @@ def test_scale_compose_adds_object_store_and_separately_scaled_ocr_workers():
     scale = yaml.safe_load((ROOT / "docker-compose.scale.yml").read_text())
     services = scale["services"]
 
-    assert set(services) == {"web", "worker", "ocr-worker", "objectstore"}
+    assert set(services) == {"web", "worker", "ocr-worker", "objectstore", "objectstore-bucket", "db", "redis"}
     assert "--queues ocr " in services["ocr-worker"]["command"]
     assert "--prefetch-multiplier 1" in services["ocr-worker"]["command"]
     assert services["worker"]["command"].startswith("celery -A medocr worker --queues default")
