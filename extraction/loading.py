@@ -84,8 +84,11 @@ def load_pages(path: str | Path, limits: Limits, deadline: Deadline | None = Non
 
 
 def _pdf_error(stderr_text: str) -> DocumentError:
-    if "password" in stderr_text.lower():
+    text = stderr_text.lower()
+    if "password" in text:
         return EncryptedDocument("The PDF is protected by a password and cannot be read.")
+    if "page count 0" in text or "wrong page range" in text:
+        return EmptyDocument("The PDF has no pages.")
     return CorruptDocument("The PDF is damaged or incomplete and cannot be read.")
 
 

@@ -115,13 +115,13 @@ def _phone_at(rows: list[list[Word]]) -> int | None:
 def name_field(page, rows) -> FieldResult:
     text, words = _text(rows[:1])
     text, repaired = values.repair_title_case(text)
-    return make_field(text, words, page, values.name_fit(text) * (0.85 if repaired else 1.0))
+    return make_field(text, words, page, values.name_fit(text) * (0.8 if repaired else 1.0))
 
 
 def company_field(page, rows) -> FieldResult:
     text, words = _text(rows)
     text, repaired = values.repair_title_case(text)
-    return make_field(text, words, page, values.text_fit(text) * (0.85 if repaired else 1.0))
+    return make_field(text, words, page, values.text_fit(text) * (0.8 if repaired else 1.0))
 
 
 def date_field(page, rows) -> FieldResult:

@@ -1,0 +1,151 @@
+"""Parsers on OCR-like pages: labels found fuzzily, values repaired by their type,
+confidence low where the reading is doubtful."""
+from extraction.parsers import PARSERS
+from tests.extraction.layout import page
+
+THRESHOLD = 0.8
+
+
+def values_of(fields):
+    return {name: result.value for name, result in fields.items()}
+
+
+def prescription_page(name_confidence=0.96, refill_text="_2_", date_text="5/1l/2022"):
+    return page(1, [
+        (0.06, [(0.38, "Dr Anna Berg, M.D")]),
+        (0.10, [(0.40, "12 Quay Street,")]),
+        (0.135, [(0.33, "Leeds. Phone (000)-555-0101")]),
+        (0.21, [(0.03, "Name:"), (0.16, "Tom Hale", name_confidence), (0.645, "Date:"), (0.74, date_text)]),
+        (0.29, [(0.03, "Adress:"), (0.17, "4 mill lane, york, NY")]),  # a label misread
+        (0.40, [(0.04, "R", 0.3)]),  # the Rx sign
+        (0.47, [(0.167, "Amoxicillin 500 md")]),
+        (0.50, [(0.167, "Cetirizine 1O mg")]),
+        (0.575, [(0.163, "Directions:")]),
+        (0.64, [(0.16, "Amoxicillin, take 1 tablet")]),
+        (0.67, [(0.16, "twice a day - with food")]),
+        (0.92, [(0.66, "Refill:"), (0.745, refill_text), (0.80, "times")]),
+    ])
+
+
+def test_prescription_fields_with_ocr_confusions_repaired():
+    fields = PARSERS["prescription"].parse([prescription_page()])
+    assert values_of(fields) == {
+        "prescriber_name": "Dr Anna Berg, M.D",
+        "prescription_date": "5/11/2022",
+        "patient_name": "Tom Hale",
+        "patient_address": "4 mill lane, york, NY",
+        "medicines": ["Amoxicillin 500 mg", "Cetirizine 10 mg"],
+        "directions": "Amoxicillin, take 1 tablet twice a day - with food",
+        "refills": 2,
+    }
+    assert fields["prescription_date"].normalized == "2022-11-05"
+    assert fields["patient_name"].page == 1
+    assert fields["patient_name"].bbox == [0.16, 0.21, 0.16 + 0.011 * 8, 0.21 + 0.018]
+    assert all(result.confidence >= THRESHOLD for name, result in fields.items()
+               if name not in ("medicines", "prescription_date", "refills"))
+
+
+def test_doubtful_prescription_values_score_below_the_threshold():
+    fields = PARSERS["prescription"].parse([prescription_page(name_confidence=0.41, refill_text="7x",
+                                                              date_text="45/19/2022")])
+    assert fields["patient_name"].value == "Tom Hale"
+    assert fields["patient_name"].confidence < THRESHOLD
+    assert fields["prescription_date"].value == "45/19/2022"
+    assert fields["prescription_date"].confidence < THRESHOLD
+
+
+def test_prescription_without_its_labels_gives_blank_fields():
+    fields = PARSERS["prescription"].parse([page(1, [(0.2, [(0.1, "Quarterly report")])])])
+    assert values_of(fields) == dict.fromkeys(values_of(fields))
+    assert len(fields) == 7
+
+
+def record_pages(contact_phone="(990) 375-4621", allergies="Latex"):
+    first = page(1, [
+        (0.07, [(0.80, "17/12/2O20")]),
+        (0.115, [(0.10, "Patient Medical Record")]),
+        (0.17, [(0.107, "Patient Information"), (0.505, "Birth Date")]),
+        (0.195, [(0.107, "Jane Doe"), (0.505, "Jun 3 1980")]),
+        (0.222, [(0.505, "Weight:")]),
+        (0.228, [(0.107, "(212) 555-O147")]),
+        (0.245, [(0.505, "6l")]),
+        (0.258, [(0.107, "12 Elm St")]),
+        (0.278, [(0.107, "Dover, 19901"), (0.505, "Height:")]),
+        (0.298, [(0.107, "United States")]),
+        (0.305, [(0.505, "170")]),
+        (0.372, [(0.093, "In Case of Emergency")]),
+        (0.42, [(0.518, "14 Oak Rd")]),
+        (0.433, [(0.093, "John Doe")]),
+        (0.44, [(0.518, "Dover, Delaware, 19901")]),
+        (0.46, [(0.518, "United States")]),
+        (0.468, [(0.093, "Home phone")]),
+        (0.492, [(0.521, "Work phone")] + ([(0.093, contact_phone)] if contact_phone else [])),
+        (0.557, [(0.089, "General Medical History")]),
+        (0.598, [(0.528, "Measles:")]),
+        (0.612, [(0.08, "Chicken Pox (Varicella):")]),
+        (0.628, [(0.545, "NOT IMMUNF")]),
+        (0.648, [(0.093, "IMMUNE")]),
+        (0.695, [(0.077, "Have you had the Hepatitis B vaccination?")]),
+        (0.738, [(0.086, "Yes")]),
+        (0.765, [(0.075, "List any Medical Problems (asthma, seizures, headaches):")]),
+        (0.815, [(0.075, "Asthma")]),
+    ])
+    second = page(2, [
+        (0.15, [(0.10, "Name of Insurance Company:")]),
+        (0.19, [(0.10, "Harbor tnsurance Company")]),
+        (0.205, [(0.525, "9 Bay Rd")]),
+        (0.235, [(0.525, "Salem, Oregon, 97301")]),
+        (0.245, [(0.095, "Policy Number:")]),
+        (0.29, [(0.095, "12O45S78")]),
+        (0.293, [(0.555, "Expiry Date:")]),
+        (0.33, [(0.555, "1 March 2027")]),
+        (0.38, [(0.092, "Do you have medical insurance?")]),
+        (0.435, [(0.10, "Yes")]),
+        (0.53, [(0.092, "Medical Insurance Details")]),
+        (0.60, [(0.092, "List any allergies:")]),
+        *([(0.645, [(0.092, allergies)])] if allergies else []),
+        (0.708, [(0.092, "List any medication taken regularly:")]),
+        (0.76, [(0.092, "Insulin")]),
+    ])
+    return [first, second]
+
+
+def test_patient_record_fields_from_both_columns_and_pages():
+    fields = PARSERS["patient_details"].parse(record_pages())
+    assert values_of(fields) == {
+        "record_date": "17/12/2020",
+        "patient_name": "Jane Doe",
+        "birth_date": "Jun 3 1980",
+        "phone_number": "(212) 555-0147",
+        "patient_address": "12 Elm St, Dover, 19901, United States",
+        "weight": 61,
+        "height": 170,
+        "emergency_contact_name": "John Doe",
+        "emergency_contact_phone": "(990) 375-4621",
+        "emergency_contact_address": "14 Oak Rd, Dover, Delaware, 19901, United States",
+        "chicken_pox": "IMMUNE",
+        "measles": "NOT IMMUNE",
+        "hepatitis_b_vaccination": "Yes",
+        "medical_problems": "Asthma",
+        "insurance_company": "Harbor Insurance Company",
+        "policy_number": "12045578",
+        "insurance_address": "9 Bay Rd, Salem, Oregon, 97301",
+        "insurance_expiry_date": "1 March 2027",
+        "has_insurance": "Yes",
+        "allergies": "Latex",
+        "regular_medications": "Insulin",
+    }
+    assert fields["phone_number"].normalized == "2125550147"
+    assert fields["insurance_expiry_date"].normalized == "2027-03-01"
+    assert fields["policy_number"].page == 2
+    assert fields["emergency_contact_name"].confidence >= THRESHOLD
+    # Repaired readings are right but sent to a reviewer.
+    assert fields["insurance_company"].confidence < THRESHOLD
+
+
+def test_blank_optional_fields_are_null_and_confidently_blank():
+    fields = PARSERS["patient_details"].parse(record_pages(contact_phone=None, allergies=None))
+    assert fields["emergency_contact_phone"].value is None
+    assert fields["emergency_contact_phone"].confidence == 0.9
+    assert fields["allergies"].value is None
+    assert fields["regular_medications"].value == "Insulin"

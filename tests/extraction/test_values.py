@@ -1,0 +1,62 @@
+"""Field-aware repair of OCR'd values, and how well they fit their field."""
+from extraction.parsers.values import (
+    read_choice, read_date, read_integer, read_phone, repair_doses, repair_title_case,
+)
+
+
+def test_dates_as_written_with_digit_confusions_repaired():
+    assert read_date("5/11/2022") == ("5/11/2022", 1.0, "2022-11-05")
+    assert read_date("S/1 1/2022") == ("5/11/2022", 0.9, "2022-11-05")
+    assert read_date("17/12/2O2O") == ("17/12/2020", 0.9, "2020-12-17")
+    assert read_date("12/25/1999") == ("12/25/1999", 1.0, "1999-12-25")
+    assert read_date("May 6 1972") == ("May 6 1972", 1.0, "1972-05-06")
+    assert read_date("30 Decernber 2020")[0::2] == ("30 December 2020", "2020-12-30")
+    assert read_date("Dec 30, 2020")[0::2] == ("Dec 30, 2020", "2020-12-30")
+
+
+def test_impossible_date_is_repaired_only_with_low_fit():
+    value, fit, iso = read_date("47/12/2020")  # a bold 1 read as 4
+    assert (value, iso) == ("17/12/2020", "2020-12-17")
+    assert fit == 0.6
+    assert read_date("31/31/2020")[1] == 0.3  # no single change makes it a date
+
+
+def test_phone_has_ten_digits_in_its_written_style():
+    assert read_phone("(737) 988-0851") == ("(737) 988-0851", 1.0, "7379880851")
+    assert read_phone("737) 988-O85l") == ("(737) 988-0851", 0.9, "7379880851")
+    assert read_phone("580-683-6402") == ("580-683-6402", 1.0, "5806836402")
+    assert read_phone("718.823.0885") == ("718.823.0885", 1.0, "7188230885")
+    value, fit, digits = read_phone("988-0851")
+    assert (value, digits) == ("988-0851", "9880851")
+    assert fit < 0.5
+
+
+def test_integers_are_numbers_and_plausible():
+    assert read_integer("95", 1, 400) == (95, 1.0, None)
+    assert read_integer("9S kg", 1, 400) == (95, 0.85, None)
+    assert read_integer("2", 0, 99) == (2, 1.0, None)
+    assert read_integer("_2_", 0, 99) == (2, 0.85, None)
+    assert read_integer("l90", 30, 250) == (190, 0.85, None)
+    value, fit, _ = read_integer("1902", 30, 250)
+    assert value == 1902 and fit < 0.5
+    assert read_integer("times", 0, 99) == (None, 0.0, None)
+
+
+def test_choices_snap_to_the_printed_answer():
+    assert read_choice("IMMUNE", ("IMMUNE", "NOT IMMUNE"))[0] == "IMMUNE"
+    assert read_choice("NOT IMMUNF", ("IMMUNE", "NOT IMMUNE"))[0] == "NOT IMMUNE"
+    assert read_choice("Yes", ("Yes", "No")) == ("Yes", 1.0, None)
+    assert read_choice("N0", ("Yes", "No"))[0] == "No"
+
+
+def test_dose_units_and_numbers():
+    assert repair_doses("Prednisone 20 md") == ("Prednisone 20 mg", True)
+    assert repair_doses("Prednisone 2O mg") == ("Prednisone 20 mg", True)
+    assert repair_doses("Lialda 2.4 gram") == ("Lialda 2.4 gram", False)
+    assert repair_doses("take 5 rng daily") == ("take 5 mg daily", True)
+
+
+def test_capital_i_in_title_case_names():
+    assert repair_title_case("Harbor tnsurance Company") == ("Harbor Insurance Company", True)
+    assert repair_title_case("lngrid Brooks") == ("Ingrid Brooks", True)
+    assert repair_title_case("Bank of the West") == ("Bank of the West", False)
