@@ -125,15 +125,7 @@ def store_extraction(*, document: Document, extraction: Extraction, actor=None, 
     Page images are rendered and stored before the transaction; if another
     delivery of the task got there first, they are deleted again.
     """
-    pages = []
-    for page in extraction.pages:
-        data, width, height = rendition(page.image)
-        row = Page(document=document, number=page.number, width=width, height=height, words=[
-            {"text": word.text, "conf": round(float(word.confidence), 3), "bbox": [round(float(v), 4) for v in word.bbox]}
-            for word in page.words
-        ])
-        row.image.save("page.png", ContentFile(data), save=False)
-        pages.append(row)
+    pages = save_renditions(document, extraction)
     new_files = [row.image.name for row in pages]
     try:
         with transaction.atomic():
@@ -159,6 +151,25 @@ def store_extraction(*, document: Document, extraction: Extraction, actor=None, 
     except BaseException:
         delete_files(new_files)
         raise
+
+
+def save_renditions(document: Document, extraction: Extraction) -> list[Page]:
+    """Unsaved Page rows whose images are stored; if one fails, the images stored before it are deleted."""
+    pages: list[Page] = []
+    try:
+        for page in extraction.pages:
+            data, width, height = rendition(page.image)
+            row = Page(document=document, number=page.number, width=width, height=height, words=[
+                {"text": word.text, "conf": round(float(word.confidence), 3),
+                 "bbox": [round(float(v), 4) for v in word.bbox]}
+                for word in page.words
+            ])
+            row.image.save("page.png", ContentFile(data), save=False)
+            pages.append(row)
+    except BaseException:
+        delete_files([row.image.name for row in pages])
+        raise
+    return pages
 
 
 class StaleRun(Exception):
