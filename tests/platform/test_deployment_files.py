@@ -83,7 +83,7 @@ def test_scale_compose_adds_object_store_and_separately_scaled_ocr_workers():
     scale = yaml.safe_load((ROOT / "docker-compose.scale.yml").read_text())
     services = scale["services"]
 
-    assert set(services) == {"web", "worker", "ocr-worker", "objectstore", "objectstore-bucket", "db", "redis"}
+    assert set(services) == {"web", "worker", "beat", "ocr-worker", "objectstore", "objectstore-bucket", "db", "redis"}
     assert "--queues ocr " in services["ocr-worker"]["command"]
     assert "--prefetch-multiplier 1" in services["ocr-worker"]["command"]
     assert services["worker"]["command"].startswith("celery -A medocr worker --queues default")
