@@ -53,7 +53,7 @@ FINAL = [
     ("blank.png", S.NEEDS_REVIEW, "unknown", ""),
     ("report.png", S.NEEDS_REVIEW, "unknown", ""),
     ("bundle.zip/2026/march/record-2.pdf", S.NEEDS_REVIEW, "patient_details", ""),
-    ("bundle.zip/2026/no-pages.pdf", S.FAILED, "unknown", "The PDF is damaged or incomplete and cannot be read."),
+    ("bundle.zip/2026/no-pages.pdf", S.FAILED, "unknown", "The PDF has no pages."),
 ]
 
 

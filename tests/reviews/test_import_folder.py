@@ -60,7 +60,7 @@ def test_a_mixed_folder_is_imported_and_processed(celery_worker, tmp_path):
 
     assert list(batch.documents.order_by("original_filename").values_list("original_filename", "status", "kind", "error")) == [
         ("bad/cut.pdf", S.FAILED, "unknown", "The PDF is damaged or incomplete and cannot be read."),
-        ("bad/empty.pdf", S.FAILED, "unknown", "The PDF is damaged or incomplete and cannot be read."),
+        ("bad/empty.pdf", S.FAILED, "unknown", "The PDF has no pages."),
         ("bad/huge.png", S.FAILED, "unknown", "A page is larger than the limit of 60,000,000 pixels."),
         ("bad/letter.png", S.NEEDS_REVIEW, "unknown", ""),
         ("bad/locked.pdf", S.FAILED, "unknown", "The PDF is protected by a password and cannot be read."),

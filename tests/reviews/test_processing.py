@@ -43,6 +43,12 @@ def run(document: Document, capture) -> str:
     return outcome
 
 
+def stored_image(page: Page) -> tuple[str, tuple[int, int]]:
+    with default_storage.open(page.image.name, "rb") as handle:
+        image = Image.open(handle)
+        return image.format, image.size
+
+
 def status_trail(document: Document) -> list[tuple[str, str]]:
     events = AuditEvent.objects.filter(document=document, action=AuditAction.STATUS).order_by("id")
     return [(event.detail["from"], event.detail["to"]) for event in events]
@@ -72,10 +78,9 @@ def test_a_prescription_is_read_into_pages_and_fields_and_sent_to_review(batch, 
         assert 0 <= left < right <= 1 and 0 <= top < bottom <= 1
         assert by_name[name].corrected is False
     [page] = Page.objects.filter(document=document)
-    assert (page.number, page.width, page.height) == (1, 1600, 2058)
-    with default_storage.open(page.image.name, "rb") as handle:
-        image = Image.open(handle)
-        assert (image.format, image.size) == ("PNG", (1600, 2058))
+    assert (page.number, page.width) == (1, 1600)  # the 2588 px wide scan, brought down to screen width
+    assert page.height / page.width == pytest.approx(3329 / 2588, rel=0.02)  # upright, as scanned
+    assert stored_image(page) == ("PNG", (page.width, page.height))
     assert {"Maria", "Sharapova"} <= {word["text"] for word in page.words}
     assert set(page.words[0]) == {"text", "conf", "bbox"}
     assert status_trail(document) == [("queued", "processing"), ("processing", "needs_review")]
@@ -112,7 +117,7 @@ def test_reprocessing_replaces_pages_and_fields_instead_of_adding(batch, admin_u
 BAD_INPUT = [
     ("truncated.pdf", documents.truncated_pdf, "The PDF is damaged or incomplete and cannot be read."),
     ("locked.pdf", documents.encrypted_pdf, "The PDF is protected by a password and cannot be read."),
-    ("no-pages.pdf", lambda: documents.pdf_with_pages(0), "The PDF is damaged or incomplete and cannot be read."),
+    ("no-pages.pdf", lambda: documents.pdf_with_pages(0), "The PDF has no pages."),
     ("long.pdf", lambda: documents.pdf_with_pages(21), "The document has 21 pages; the limit is 20."),
     ("huge.png", documents.huge_png, "A page is larger than the limit of 60,000,000 pixels."),
 ]
@@ -143,7 +148,9 @@ def test_pages_of_neither_kind_go_to_review_as_unknown_without_fields(batch, mak
     assert (document.status, document.kind, document.page_count) == (DocumentStatus.NEEDS_REVIEW, "unknown", 1)
     assert ExtractedField.objects.filter(document=document).count() == 0
     [page] = Page.objects.filter(document=document)
-    assert (page.width, page.height) == (1240, 1754)
+    assert page.width < 1600  # smaller than screen width: kept at its own size
+    assert page.height / page.width == pytest.approx(1754 / 1240, rel=0.02)
+    assert stored_image(page) == ("PNG", (page.width, page.height))
 
 
 def test_a_missing_original_fails_the_document(batch, django_capture_on_commit_callbacks):
