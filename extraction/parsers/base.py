@@ -128,7 +128,13 @@ def row_text(row: list[Word]) -> str:
 
 
 def strip_edges(text: str) -> str:
-    return text.strip(_EDGE_PUNCTUATION)
+    """Text without stray marks at its ends; a full stop ending an abbreviation ("M.D.") stays."""
+    stripped = text.strip(_EDGE_PUNCTUATION)
+    if stripped and re.search(r"[A-Za-z]\.[A-Za-z]$", stripped) and text.rstrip().endswith(stripped + "."):
+        stripped += "."
+    if ")" in stripped and "(" not in stripped.split(")")[0] and text.lstrip().startswith("(" + stripped):
+        stripped = "(" + stripped  # an opening bracket that is closed later: "(737) 988-0851"
+    return stripped
 
 
 def is_noise(word: Word, inside: bool = False) -> bool:

@@ -17,7 +17,8 @@ from extraction.types import FieldResult, PageResult, Word
 
 # How sure the engine is that an optional field really is blank when its area has no text.
 BLANK_CONFIDENCE = 0.9
-_PHONEISH = re.compile(r"^\W*[\dOoIlSB]{3}\W*[\dOoIlSB]{3}\W*[\dOoIlSB]{4}\W*$")
+# A row that is a phone number, even misread: digits (or look-alikes) and ()-. only.
+_PHONEISH = re.compile(r"^[\dOoIlSB()\-.+]{7,}$")
 
 LABELS = {
     "title": "Patient Medical Record",
@@ -109,7 +110,8 @@ def _text(rows: list[list[Word]], joiner: str = ", ") -> tuple[str, list[Word]]:
 
 def _phone_at(rows: list[list[Word]]) -> int | None:
     return next((i for i, row in enumerate(rows[1:], start=1)
-                 if _PHONEISH.match(row_text(row).replace(" ", ""))), None)
+                 if _PHONEISH.match(row_text(row).replace(" ", ""))
+                 and sum(c.isdigit() for c in row_text(row)) >= 6), None)
 
 
 def name_field(page, rows) -> FieldResult:

@@ -32,14 +32,18 @@ _DRAW = {
 }
 
 
-def render_pages(kind: str, seed: int, degradation: str = "clean") -> tuple[list[Image.Image], dict, dict]:
-    """(page images, truth, the concrete degradation amounts used)."""
+def render_pages(kind: str, seed: int, degradation: str | dict = "clean") -> tuple[list[Image.Image], dict, dict]:
+    """(page images, truth, the concrete degradation amounts used).
+
+    `degradation` is a preset name or the amounts themselves, e.g.
+    {"turn": 90, "skew": 2.0, "noise": 5, "dpi": 150} (see degrade.spec_for).
+    """
     if kind not in _DRAW:
         raise ValueError(f"Unknown kind {kind!r}; expected one of {', '.join(_DRAW)}.")
     rng = random.Random(f"{kind}:{seed}")
     make_values, draw = _DRAW[kind]
     layout, fields = make_values(rng)
-    spec = spec_for(degradation, rng)
+    spec = dict(degradation) if isinstance(degradation, dict) else spec_for(degradation, rng)
     pages = draw(layout, fields, spec.get("dpi", 200), rng)
     pages = [degrade(page, spec, rng) for page in pages]
     return pages, {"kind": kind, "fields": fields}, spec
@@ -74,13 +78,15 @@ def encode(pages: list[Image.Image], fmt: str, dpi: int = 200, quality: int = 85
     return out.getvalue()
 
 
-def generate_document(kind: str, seed: int, degradation: str = "photo", fmt: str = "pdf") -> tuple[bytes, dict]:
+def generate_document(kind: str, seed: int, degradation: str | dict = "photo",
+                      fmt: str = "pdf") -> tuple[bytes, dict]:
     """The bytes of one synthetic document and its ground truth."""
     pages, truth, spec = render_pages(kind, seed, degradation)
     return encode(pages, fmt, spec.get("dpi", 200), spec.get("jpeg", 85)), truth
 
 
-def write_document(path: str | Path, kind: str, seed: int, degradation: str = "photo", fmt: str = "pdf") -> dict:
+def write_document(path: str | Path, kind: str, seed: int, degradation: str | dict = "photo",
+                   fmt: str = "pdf") -> dict:
     data, truth = generate_document(kind, seed, degradation, fmt)
     Path(path).write_bytes(data)
     return truth
