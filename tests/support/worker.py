@@ -51,8 +51,18 @@ class CeleryWorker:
         env.update(self.extra_env)
         return env
 
+    def purge(self) -> int:
+        """Empty the queues this worker consumes, so no message left by an earlier test runs in this one.
+
+        app.control.purge() alone only knows the queues this process has sent
+        to, which need not include `ocr`.
+        """
+        with app.connection_for_write() as connection:
+            return sum(connection.default_channel.queue_purge(queue) for queue in self.queues.split(","))
+
     def start(self, timeout: float = 30.0) -> None:
         app.control.purge()
+        self.purge()
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "medocr", "worker",
