@@ -155,7 +155,7 @@ def test_zip_bombs_are_refused_without_inflating_them(tmp_path):
 
     assert child.returncode == 0, child.stderr[-3000:]
     assert json.loads(child.stdout) == ZIP_EXPECTED
-    assert child.max_rss_mb < 100
+    assert child.max_rss_mb < 64  # about 16 MB: members are read a megabyte at a time
 
 
 @pytest.mark.django_db

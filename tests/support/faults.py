@@ -9,7 +9,6 @@ the test database (other than the test's own) are terminated.
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import signal
 import socket
@@ -136,29 +135,42 @@ class Bounded:
     max_rss_mb: float
 
 
-def run_bounded(code: str, *, address_space_mb: int, timeout: float = 120.0, env: dict | None = None) -> Bounded:
-    """Run `python -c code` with RLIMIT_AS set; return its exit status, output and peak RSS (from the kernel)."""
-    limit = address_space_mb * 1024 * 1024
+# A child's peak RSS as the kernel reports it (wait4's ru_maxrss) starts from
+# the RSS of the process that spawned it: exec records the old address
+# space's high-water mark. So the bounded program is started by this small
+# launcher, never directly by the (large) test process.
+LAUNCHER = """
+import os, resource, subprocess, sys
+limit, report = int(sys.argv[1]), sys.argv[2]
+def bound():
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+child = subprocess.Popen(sys.argv[3:], preexec_fn=bound)
+_, status, usage = os.wait4(child.pid, 0)
+with open(report, "w") as out:
+    out.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
 
-    def limit_memory():
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=err, preexec_fn=limit_memory,
-                             env={**os.environ, "OMP_THREAD_LIMIT": "1", **(env or {})},
-                             cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-    deadline = time.monotonic() + timeout
-    while True:
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            child.kill()
-            pid, status, usage = os.wait4(child.pid, 0)
-            break
-        time.sleep(0.05)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    out.seek(0)
-    err.seek(0)
-    return Bounded(child.returncode, out.read().decode(errors="replace"), err.read().decode(errors="replace"),
-                   usage.ru_maxrss / 1024)
+def run_bounded(code: str, *, address_space_mb: int, timeout: float = 180.0, env: dict | None = None) -> Bounded:
+    """Run `python -c code` under RLIMIT_AS; its exit status, output and peak RSS (from the kernel)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with tempfile.TemporaryDirectory(prefix="medocr-bounded-") as folder:
+        report = os.path.join(folder, "usage")
+        with open(os.path.join(folder, "out"), "w+b") as out, open(os.path.join(folder, "err"), "w+b") as err:
+            launcher = subprocess.Popen(
+                [sys.executable, "-c", LAUNCHER, str(address_space_mb * 1024 * 1024), report,
+                 sys.executable, "-c", code],
+                stdout=out, stderr=err, cwd=root, start_new_session=True,
+                env={**os.environ, "OMP_THREAD_LIMIT": "1", **(env or {})},
+            )
+            try:
+                launcher.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(launcher.pid, signal.SIGKILL)
+                launcher.wait()
+                raise AssertionError(f"The bounded program ran longer than {timeout}s.") from None
+            out.seek(0)
+            err.seek(0)
+            stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+        returncode, max_rss_kb = (int(v) for v in open(report).read().split())
+    return Bounded(returncode, stdout, stderr, max_rss_kb / 1024)
