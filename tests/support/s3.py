@@ -69,12 +69,12 @@ class S3Server:
             "S3_REGION": REGION, "S3_ACCESS_KEY_ID": ACCESS_KEY, "S3_SECRET_ACCESS_KEY": SECRET_KEY,
         }
 
-    def storages_setting(self, staticfiles: dict, *, endpoint: str | None = None) -> dict:
+    def storages_setting(self, staticfiles: dict) -> dict:
         return {
             "default": {
                 "BACKEND": "storages.backends.s3.S3Storage",
                 "OPTIONS": {
-                    "bucket_name": self.bucket, "endpoint_url": endpoint or self.endpoint, "region_name": REGION,
+                    "bucket_name": self.bucket, "endpoint_url": self.endpoint, "region_name": REGION,
                     "access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "default_acl": "private",
                     "file_overwrite": False,
                 },
