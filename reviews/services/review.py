@@ -97,14 +97,20 @@ def claim(*, document: Document, user, request=None) -> Document:
             return document
         if _held_by_other(doc, user, now):
             raise ClaimHeld(doc.claimed_by, doc.claimed_until)
-        renewing = doc.claimed_by_id == user.pk and doc.claimed_until is not None and doc.claimed_until > now
-        until = now + timedelta(minutes=settings.CLAIM_MINUTES)
-        Document.objects.filter(pk=doc.pk).update(claimed_by=user, claimed_until=until)
-        if not renewing:
-            audit.record(action=AuditAction.CLAIM, actor=user, document=doc, request=request,
-                         detail={"until": until.isoformat()})
+        until = _hold(doc, user=user, now=now, request=request)
     document.claimed_by, document.claimed_until = user, until
     return document
+
+
+def _hold(doc: Document, *, user, now, request):
+    """Claim a locked document for CLAIM_MINUTES from now; a new claim (not an extension) is recorded."""
+    extending = doc.claimed_by_id == user.pk and doc.claimed_until is not None and doc.claimed_until > now
+    until = now + timedelta(minutes=settings.CLAIM_MINUTES)
+    Document.objects.filter(pk=doc.pk).update(claimed_by=user, claimed_until=until)
+    if not extending:
+        audit.record(action=AuditAction.CLAIM, actor=user, document=doc, request=request,
+                     detail={"until": until.isoformat()})
+    return until
 
 
 def release(*, document: Document, user, request=None) -> Document:
@@ -146,16 +152,15 @@ def _apply_corrections(doc: Document, *, user, corrections: dict, request) -> li
 
 
 def _save(doc: Document, *, user, corrections: dict, now, request) -> list[str]:
-    """Apply corrections to a locked, checked document and renew the claim."""
+    """Apply corrections to a locked, checked document and hold it for the user."""
+    _hold(doc, user=user, now=now, request=request)
     changed = _apply_corrections(doc, user=user, corrections=corrections, request=request)
-    update = {"claimed_by": user, "claimed_until": now + timedelta(minutes=settings.CLAIM_MINUTES)}
     if changed:
-        update["version"] = F("version") + 1
         # The first approval of a double-checked document covered the old values.
-        update["first_approval_by"], update["first_approval_at"] = None, None
+        update = {"version": F("version") + 1, "first_approval_by": None, "first_approval_at": None}
         if "patient_name" in changed:
             update["patient_name"] = (corrections["patient_name"] or "")[:200]
-    Document.objects.filter(pk=doc.pk).update(**update)
+        Document.objects.filter(pk=doc.pk).update(**update)
     return changed
 
 

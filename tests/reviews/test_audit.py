@@ -57,11 +57,12 @@ def test_rejection_first_approval_and_release_read_plainly():
 
     response = client_for(boss).get(reverse("document_audit", args=[document.pk]))
 
-    assert [e.description for e in response.context["events"]] == [
-        "Claimed for review",
-        "Released the claim of boss",
-        "First approval; awaiting a second check",
-        "Status: Needs review → Rejected (Duplicate of another document: same as #4)",
+    assert [(e.actor.username, e.description) for e in response.context["events"]] == [
+        ("boss", "Claimed for review"),
+        ("boss", "Released the claim of boss"),
+        ("alice", "Claimed for review"),
+        ("alice", "First approval; awaiting a second check"),
+        ("boss", "Status: Needs review → Rejected (Duplicate of another document: same as #4)"),
     ]
 
 

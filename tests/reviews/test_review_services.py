@@ -209,3 +209,11 @@ def test_send_back_queues_the_document_and_enqueues_processing_on_commit(documen
     assert message["headers"]["argsrepr"] == f"({document.pk},)"
     status = AuditEvent.objects.get(document=document, action=AuditAction.STATUS)
     assert status.detail == {"from": "needs_review", "to": "queued", "reason": "sent back to processing"}
+
+
+def test_saving_without_opening_first_claims_the_document_on_the_record(document, alice):
+    review.save_corrections(document=document, user=alice, version=1, corrections={"refills": 3})
+    review.save_corrections(document=document, user=alice, version=2, corrections={"refills": 4})
+
+    claims = AuditEvent.objects.filter(document=document, action=AuditAction.CLAIM)
+    assert [e.actor for e in claims] == [alice]

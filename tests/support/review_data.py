@@ -10,9 +10,10 @@ import functools
 import hashlib
 import io
 from datetime import timedelta
+from importlib import import_module
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
@@ -70,10 +71,19 @@ def make_user(username: str, role: str | None = None, *, organization: Organizat
     """A user in the role's group; password=None skips the (slow) hashing for users who never type one."""
     user = get_user_model().objects.create_user(username=username, password=password, **extra)
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(role_group(role))
     if organization is not None:
         Membership.objects.create(user=user, organization=organization)
     return user
+
+
+def role_group(role: str) -> Group:
+    """The role's group as migration 0002 creates it; made again after a transactional test emptied the tables."""
+    group, created = Group.objects.get_or_create(name=role)
+    if created:
+        codenames = import_module("reviews.migrations.0002_roles_and_append_only_audit").ROLE_PERMISSIONS[role]
+        group.permissions.set(Permission.objects.filter(content_type__app_label="reviews", codename__in=codenames))
+    return group
 
 
 def make_organization(name: str = "Northwind Health", *, double_check: bool = False) -> Organization:
@@ -102,7 +112,7 @@ def render_page(title: str, entries: tuple[tuple[str, tuple[str, ...]], ...]) ->
     width, height = PAGE_SIZE
     image = Image.new("RGB", PAGE_SIZE, "white")
     draw = ImageDraw.Draw(image)
-    font, bold, title_font = ImageFont.truetype(FONT, 26), ImageFont.truetype(FONT_BOLD, 24), ImageFont.truetype(FONT_BOLD, 44)
+    font, bold, title_font = ImageFont.truetype(FONT, 24), ImageFont.truetype(FONT_BOLD, 22), ImageFont.truetype(FONT_BOLD, 44)
     draw.text((90, 80), title, font=title_font, fill="#1a1a1a")
     draw.line((90, 150, width - 90, 150), fill="#444444", width=3)
     boxes, y = [], 200
@@ -114,8 +124,8 @@ def render_page(title: str, entries: tuple[tuple[str, tuple[str, ...]], ...]) ->
             continue
         left, top, right, bottom = width, height, 0, 0
         for line in lines:
-            l, t, r, b = draw.textbbox((470, y), line, font=font)
-            draw.text((470, y), line, font=font, fill="#10204a")
+            l, t, r, b = draw.textbbox((420, y), line, font=font)
+            draw.text((420, y), line, font=font, fill="#10204a")
             left, top, right, bottom = min(left, l), min(top, t), max(right, r), max(bottom, b)
             y += 40
         boxes.append([round((left - 6) / width, 4), round((top - 6) / height, 4),
