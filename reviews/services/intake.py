@@ -138,7 +138,7 @@ def receive(handle: BinaryIO, *, limit: int) -> Received:
     declared = getattr(handle, "size", None)
     if isinstance(declared, int) and declared > limit:
         raise TooLarge
-    if hasattr(handle, "seek"):
+    if getattr(handle, "seekable", lambda: False)():
         handle.seek(0)
     target = tempfile.SpooledTemporaryFile(max_size=8 * MB)
     digest, size, head = hashlib.sha256(), 0, b""

@@ -25,8 +25,8 @@ def batch_list(request):
 @require_http_methods(["GET", "POST"])
 @role_required(ADMIN)
 def batch_upload(request):
-    form = BatchUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = BatchUploadForm(request.POST, request.FILES) if request.method == "POST" else BatchUploadForm()
+    if form.is_bound and form.is_valid():
         batch = intake.create_batch(
             organization=form.cleaned_data["organization"], name=form.cleaned_data["name"], uploaded_by=request.user
         )

@@ -2,6 +2,7 @@
 import hashlib
 import io
 import json
+import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -252,3 +253,17 @@ def test_deadline_uses_the_configured_hours(org, settings):
     received = datetime(2026, 1, 1, 22, 0, tzinfo=timezone.utc)
 
     assert intake.create_batch(organization=org, name="x", received_at=received).due_at == received + timedelta(hours=4)
+
+
+def test_a_stream_that_cannot_seek_is_taken_in(batch):
+    data = documents.neither_kind_page()  # smaller than a pipe's buffer
+    read_end, write_end = os.pipe()
+    os.write(write_end, data)
+    os.close(write_end)
+
+    with os.fdopen(read_end, "rb") as stream:
+        report = intake.intake_files(batch=batch, files=[("piped.png", stream)])
+
+    [document] = report.documents
+    assert (document.content_type, document.size) == ("image/png", len(data))
+    assert stored_bytes(document) == data
