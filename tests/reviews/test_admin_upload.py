@@ -24,6 +24,7 @@ def mixed_batch() -> list[SimpleUploadedFile]:
         upload("rx.pdf", documents.prescription()),
         upload("record.pdf", documents.patient_record()),
         upload("rx-copy.pdf", documents.prescription()),
+        upload("phone.jpg", documents.synthetic("prescription", "jpeg")[0]),
         upload("notes.txt", documents.text_file()),
         upload("truncated.pdf", documents.truncated_pdf()),
         upload("locked.pdf", documents.encrypted_pdf()),
@@ -44,6 +45,7 @@ FINAL = [
     ("rx.pdf", S.NEEDS_REVIEW, "prescription", ""),
     ("record.pdf", S.NEEDS_REVIEW, "patient_details", ""),
     ("rx-copy.pdf", S.DUPLICATE, "unknown", ""),
+    ("phone.jpg", S.NEEDS_REVIEW, "prescription", ""),
     ("notes.txt", S.FAILED, "unknown",
      "This file is not a PDF or an image (PNG, JPEG, TIFF); its contents look like: ASCII text."),
     ("truncated.pdf", S.FAILED, "unknown", "The PDF is damaged or incomplete and cannot be read."),
@@ -69,7 +71,7 @@ def test_mixed_batch_through_the_admin_ends_in_the_right_states(celery_worker, c
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "10 documents queued, 1 duplicate, 3 files not accepted." in page
+    assert "11 documents queued, 1 duplicate, 3 files not accepted." in page
     assert "File bundle.zip/bomb.pdf: Not opened: it expands to 51.0 MB; the limit is 50.0 MB per file." in page
     batch = Batch.objects.get()
     assert (batch.name, batch.uploaded_by) == ("Admin upload", admin_user)
@@ -79,25 +81,26 @@ def test_mixed_batch_through_the_admin_ends_in_the_right_states(celery_worker, c
 
     docs = list(batch.documents.order_by("id"))
     assert [(d.original_filename, d.status, d.kind, d.error) for d in docs] == FINAL
-    rx, record, copy = docs[0], docs[1], docs[2]
+    rx, record, copy, photo = docs[0], docs[1], docs[2], docs[3]
     assert copy.duplicate_of == rx
+    assert (photo.patient_name, photo.content_type) == (documents.synthetic("prescription", "jpeg")[1]["fields"]["patient_name"], "image/jpeg")
     assert (rx.patient_name, rx.page_count) == ("Maria Sharapova", 1)
     assert (record.patient_name, record.page_count) == ("Kathy Crawford", 2)
     assert [f.name for f in ExtractedField.objects.filter(document=rx).order_by("position")] == field_names("prescription")
     assert ExtractedField.objects.get(document=rx, name="prescriber_name").value == "Dr John Smith, M.D"
     assert ExtractedField.objects.filter(document=record).count() == 21
-    assert [d.pages.count() for d in docs] == [1, 2, 0, 0, 0, 0, 0, 0, 1, 1, 2, 0]
+    assert [d.pages.count() for d in docs] == [1, 2, 0, 1, 0, 0, 0, 0, 0, 1, 1, 2, 0]
     assert batch.intake_errors == [
         {"name": "bundle.zip/2026/readme.txt",
          "error": "Skipped: this file is not a PDF or an image (PNG, JPEG, TIFF); its contents look like: ASCII text."},
         {"name": "bundle.zip/bomb.pdf", "error": "Not opened: it expands to 51.0 MB; the limit is 50.0 MB per file."},
     ]
-    assert AuditEvent.objects.filter(batch=batch, action=AuditAction.UPLOAD, actor=admin_user).count() == 12
+    assert AuditEvent.objects.filter(batch=batch, action=AuditAction.UPLOAD, actor=admin_user).count() == 13
 
     progress = client.get(reverse("batch_progress", args=[batch.pk])).json()
     assert {key: progress[key] for key in ("total", "done", "needs_review", "failed", "duplicate", "queued",
                                            "processing", "intake_errors", "percent", "finished")} == {
-        "total": 12, "done": 12, "needs_review": 5, "failed": 6, "duplicate": 1, "queued": 0,
+        "total": 13, "done": 13, "needs_review": 6, "failed": 6, "duplicate": 1, "queued": 0,
         "processing": 0, "intake_errors": 2, "percent": 100, "finished": True,
     }
     assert [f["name"] for f in progress["failures"]] == [name for name, status, _, _ in FINAL if status == S.FAILED]

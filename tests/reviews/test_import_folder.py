@@ -33,6 +33,7 @@ def test_a_mixed_folder_is_imported_and_processed(celery_worker, tmp_path):
         "bad/long.pdf": documents.pdf_with_pages(21),
         "bad/empty.pdf": documents.pdf_with_pages(0),
         "bad/letter.png": documents.neither_kind_page(),
+        "records/scan.tif": documents.synthetic("patient_details", "tiff")[0],
         "bad/memo.txt": documents.text_file(),
         ".DS_Store": b"finder",
     })
@@ -47,7 +48,7 @@ def test_a_mixed_folder_is_imported_and_processed(celery_worker, tmp_path):
     assert raised.value.returncode == 1
     copy = batch.documents.get(status=S.DUPLICATE)
     assert out.getvalue().splitlines() == [
-        f"Batch #{batch.pk} “Weekly load” for Northwind Health: 8 documents queued, 1 duplicate, 2 files not accepted.",
+        f"Batch #{batch.pk} “Weekly load” for Northwind Health: 9 documents queued, 1 duplicate, 2 files not accepted.",
         f"duplicate: prescriptions/again/rx-copy.pdf (same file as document #{copy.duplicate_of_id})",
     ]
     assert err.getvalue().splitlines() == [
@@ -70,7 +71,11 @@ def test_a_mixed_folder_is_imported_and_processed(celery_worker, tmp_path):
         ("prescriptions/again/rx-copy.pdf", S.DUPLICATE, "unknown", ""),
         ("prescriptions/rx.pdf", S.NEEDS_REVIEW, "prescription", ""),
         ("records.zip/scans/record.pdf", S.NEEDS_REVIEW, "patient_details", ""),
+        ("records/scan.tif", S.NEEDS_REVIEW, "patient_details", ""),
     ]
+    tiff = batch.documents.get(original_filename="records/scan.tif")
+    truth = documents.synthetic("patient_details", "tiff")[1]["fields"]
+    assert (tiff.content_type, tiff.page_count, tiff.patient_name) == ("image/tiff", 2, truth["patient_name"])
     assert batch.documents.get(original_filename="prescriptions/rx.pdf").patient_name == "Maria Sharapova"
     assert batch.documents.get(original_filename="records.zip/scans/record.pdf").fields.get(name="measles").value == "IMMUNE"
 

@@ -37,6 +37,13 @@ def variant(pdf: bytes, number: int) -> bytes:
     return pdf + f"\n% copy {number}\n".encode()
 
 
+def synthetic(kind: str, fmt: str, seed: int = 11) -> tuple[bytes, dict]:
+    """A clean generated document of the kind (prescription, patient_details) and its truth."""
+    from extraction.synth import generate_document
+
+    return generate_document(kind, seed=seed, degradation="clean", fmt=fmt)
+
+
 def truncated_pdf() -> bytes:
     data = prescription()
     return data[: len(data) // 3]
