@@ -1,4 +1,5 @@
 """The review queue: deadline order, time left, filters, search, pagination, counts, query counts."""
+import time
 from datetime import timedelta
 
 import pytest
@@ -103,8 +104,9 @@ def test_pagination_keeps_the_filters(client, batch):
 
 
 def test_queue_queries_do_not_grow_with_rows(client, batch, django_assert_num_queries):
+    # Session, user, roles, count, rows, counts per status, organisations, batches, session save (3).
     bulk_documents(batch=batch, count=5)
-    with django_assert_num_queries(11) as few:
+    with django_assert_num_queries(11):
         client.get(reverse("queue"))
 
     bulk_documents(batch=make_batch(make_organization("Other Org"), "B2"), count=55, name="More")
@@ -112,12 +114,9 @@ def test_queue_queries_do_not_grow_with_rows(client, batch, django_assert_num_qu
         response = client.get(reverse("queue"))
 
     assert len(response.context["documents"]) == 50
-    assert len(few) == 11
 
 
 def test_queue_stays_fast_with_100000_documents(client, batch, django_assert_max_num_queries):
-    import time
-
     bulk_documents(batch=batch, count=90_000, step=timedelta(seconds=1))
     bulk_documents(batch=batch, count=10_000, status=DocumentStatus.APPROVED, name="Approved")
 

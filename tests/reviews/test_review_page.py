@@ -192,3 +192,14 @@ def test_review_page_queries_do_not_grow_with_fields(client, batch, django_asser
         response = client.get(reverse("review", args=[document.pk]))
 
     assert response.status_code == 200
+
+
+def test_a_document_of_unknown_kind_can_be_rejected_but_not_approved(client, batch):
+    document = make_document(batch=batch, kind="unknown")
+
+    page = client.get(reverse("review", args=[document.pk]))
+    response = client.post(reverse("review", args=[document.pk]), {"version": "1", "action": "approve"})
+
+    assert "The kind of this document is unknown, so there are no fields to check." in page.content.decode()
+    assert messages_of(response) == ["A document of unknown kind cannot be approved; send it back or reject it."]
+    assert Document.objects.get(pk=document.pk).status == DocumentStatus.NEEDS_REVIEW

@@ -147,14 +147,14 @@ def make_document(
     filename: str | None = None,
 ) -> Document:
     """A document of `kind` with its page images and fields (confidence 0.95 unless given)."""
-    values = {**DEFAULT_VALUES[kind], **(values or {})}
+    values = {**DEFAULT_VALUES.get(kind, {}), **(values or {})}
     confidences = confidences or {}
     specs = field_specs(kind)
     page_specs = [[s for s in specs if s.group not in SECOND_PAGE_GROUPS]]
     if kind == PATIENT_DETAILS:
         page_specs.append([s for s in specs if s.group in SECOND_PAGE_GROUPS])
     rendered = [
-        render_page(f"{TITLES[kind]}" + (f" (page {n})" if len(page_specs) > 1 else ""),
+        render_page(TITLES.get(kind, "Letter") + (f" (page {n})" if len(page_specs) > 1 else ""),
                     tuple((spec.label, tuple(_lines(values.get(spec.name)))) for spec in group))
         for n, group in enumerate(page_specs, start=1)
     ]
