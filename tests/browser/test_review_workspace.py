@@ -154,10 +154,25 @@ def test_viewer_switches_pages_zooms_and_rotates(live_server, browser_session, s
     expect(page.locator("#page-image")).to_have_js_property("complete", True)
     assert_box_on(page, ExtractedField.objects.get(document=second, name="insurance_company").bbox)
 
+    # A field low on the page is scrolled into view.
+    page.focus("#id_f_regular_medications")
+    viewport, box = page.locator("#viewport").bounding_box(), page.locator("#bbox").bounding_box()
+    assert viewport["y"] < box["y"] and box["y"] + box["height"] < viewport["y"] + viewport["height"]
+    assert page.locator("#viewport").evaluate("v => v.scrollTop") > 0
+
     width = page.locator("#page-image").bounding_box()["width"]
     page.keyboard.press("Alt+Equal")
     expect(page.locator("#zoom-level")).to_have_text("125%")
     assert page.locator("#page-image").bounding_box()["width"] == pytest.approx(width * 1.25, abs=1)
+
+    # Dragging the page pans it.
+    before = page.locator("#viewport").evaluate("v => [v.scrollLeft, v.scrollTop]")
+    page.mouse.move(viewport["x"] + 300, viewport["y"] + 300)
+    page.mouse.down()
+    page.mouse.move(viewport["x"] + 260, viewport["y"] + 240, steps=5)
+    page.mouse.up()
+    after = page.locator("#viewport").evaluate("v => [v.scrollLeft, v.scrollTop]")
+    assert (after[0] - before[0], after[1] - before[1]) == (40, 60)
 
     # A quarter turn: the page lies on its side, still as wide as the zoom says, and the box turns with it.
     canvas = page.locator("#canvas").bounding_box()
