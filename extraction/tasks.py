@@ -66,8 +66,10 @@ def where(error: BaseException) -> str:
 def process_document(self, document_id: int) -> str:
     from reviews.services import processing
 
+    # Time limits travel in the message, set by the process that enqueued it.
+    soft_limit = (self.request.timelimit or (None, None))[1] or settings.CELERY_TASK_SOFT_TIME_LIMIT
     try:
-        return run(document_id, worker=self.request.hostname or "")
+        return run(document_id, worker=self.request.hostname or "", soft_limit=soft_limit)
     except TRANSIENT_ERRORS as error:
         logger.warning("document %s: transient %s at %s (try %d)", document_id, type(error).__name__,
                        where(error), self.request.retries + 1)
@@ -80,8 +82,11 @@ def process_document(self, document_id: int) -> str:
         raise
 
 
-def run(document_id: int, worker: str = "") -> str:
-    """Process one document; `worker` (the Celery node name) is recorded in its status events."""
+def run(document_id: int, worker: str = "", soft_limit: float | None = None) -> str:
+    """Process one document; `worker` (the Celery node name) is recorded in its status events.
+
+    `soft_limit` is the soft time limit in force, for the reason given when it is reached.
+    """
     # Imported here so that the web process, which only enqueues, does not
     # load OpenCV and the OCR engine.
     from extraction.engine import extract
@@ -103,7 +108,7 @@ def run(document_id: int, worker: str = "") -> str:
         reason = error.message
     except SoftTimeLimitExceeded:
         reason = (
-            f"Processing took longer than {settings.CELERY_TASK_SOFT_TIME_LIMIT} seconds and was stopped. "
+            f"Processing took longer than {soft_limit or settings.CELERY_TASK_SOFT_TIME_LIMIT:g} seconds and was stopped. "
             "The file is kept; split it or re-process it."
         )
     except Exception as error:

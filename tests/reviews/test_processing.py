@@ -6,11 +6,13 @@ rows can be checked one by one.
 """
 import io
 import json
+import tempfile
 
 import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
 
+from extraction.engine import extract
 from extraction.fields import field_names
 from extraction.tasks import process_document
 from reviews.models import AuditAction, AuditEvent, Document, DocumentStatus, ExtractedField, Page
@@ -41,6 +43,14 @@ def run(document: Document, capture) -> str:
         outcome = process_document.apply(args=(document.pk,)).get()
     document.refresh_from_db()
     return outcome
+
+
+def upright_sizes(data: bytes) -> list[tuple[int, int]]:
+    """The sizes of the engine's upright page images for these bytes."""
+    with tempfile.NamedTemporaryFile() as file:
+        file.write(data)
+        file.flush()
+        return [page.image.size for page in extract(file.name, keep_images=True).pages]
 
 
 def stored_image(page: Page) -> tuple[str, tuple[int, int]]:
@@ -78,8 +88,9 @@ def test_a_prescription_is_read_into_pages_and_fields_and_sent_to_review(batch, 
         assert 0 <= left < right <= 1 and 0 <= top < bottom <= 1
         assert by_name[name].corrected is False
     [page] = Page.objects.filter(document=document)
-    assert (page.number, page.width) == (1, 1600)  # the 2588 px wide scan, brought down to screen width
-    assert page.height / page.width == pytest.approx(3329 / 2588, rel=0.02)  # upright, as scanned
+    [(width, height)] = upright_sizes(documents.prescription())
+    assert width > 1600  # a phone photo: wider than the screen, so brought down to 1600 px
+    assert (page.number, page.width, page.height) == (1, 1600, round(height * 1600 / width))
     assert stored_image(page) == ("PNG", (page.width, page.height))
     assert {"Maria", "Sharapova"} <= {word["text"] for word in page.words}
     assert set(page.words[0]) == {"text", "conf", "bbox"}
@@ -148,8 +159,7 @@ def test_pages_of_neither_kind_go_to_review_as_unknown_without_fields(batch, mak
     assert (document.status, document.kind, document.page_count) == (DocumentStatus.NEEDS_REVIEW, "unknown", 1)
     assert ExtractedField.objects.filter(document=document).count() == 0
     [page] = Page.objects.filter(document=document)
-    assert page.width < 1600  # smaller than screen width: kept at its own size
-    assert page.height / page.width == pytest.approx(1754 / 1240, rel=0.02)
+    assert [(page.width, page.height)] == upright_sizes(make())  # narrower than 1600 px: kept as it is
     assert stored_image(page) == ("PNG", (page.width, page.height))
 
 
