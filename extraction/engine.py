@@ -16,7 +16,7 @@ from extraction.classify import classify
 from extraction.errors import DocumentError
 from extraction.fields import KINDS, UNKNOWN
 from extraction.loading import Deadline, load_pages
-from extraction.ocr import RegionReader, Stopwatch, read_words, text_quality
+from extraction.ocr import RegionReader, Stopwatch, flush, read_words, text_quality
 from extraction.parsers import PARSERS
 from extraction.types import Extraction, Limits, PageResult
 
@@ -77,8 +77,9 @@ class PageReader:
         return read_words(gray, timeout=self.deadline.remaining(), stopwatch=self.stopwatch)
 
     def read(self, number: int, image: Image.Image, keep_image: bool) -> PageResult:
-        gray = preprocess.remove_shadow(preprocess.to_gray(image))
-        gray = preprocess.rescale(gray, preprocess.scale_factor(preprocess.text_height(gray)))
+        gray = preprocess.to_gray(image)
+        # Letters brought to the size tesseract reads best first: every later step is cheaper.
+        gray = preprocess.remove_shadow(preprocess.rescale(gray, preprocess.scale_factor(preprocess.text_height(gray))))
         straight, angle = self.straighten(gray)
         clean = preprocess.remove_specks(preprocess.remove_rules(straight))
         words = self.ocr(clean)
@@ -111,6 +112,24 @@ class PageReader:
                           reader=RegionReader(clean, self.stopwatch, self.deadline.remaining))
 
 
+# Parsing passes: each may ask the page readers for regions read again.
+MAX_PASSES = 3
+
+
+def parse(kind: str, pages: list[PageResult]) -> dict:
+    """The kind's fields; regions the parser asks to be read again are read in one
+    batch per page and view, then the pages are parsed again with those readings."""
+    if kind == UNKNOWN:
+        return {}
+    for _ in range(MAX_PASSES):
+        fields = PARSERS[kind].parse(pages)
+        waiting = [page.reader for page in pages if page.reader is not None and page.reader.pending]
+        if not waiting:
+            break
+        flush(waiting)
+    return PARSERS[kind].parse(pages) if waiting else fields
+
+
 def extract(path: str | Path, kind: str = AUTO, *, limits: Limits | None = None,
             keep_images: bool = False) -> Extraction:
     """Read the document at `path`; raises extraction.errors.DocumentError if it cannot."""
@@ -130,7 +149,7 @@ def extract(path: str | Path, kind: str = AUTO, *, limits: Limits | None = None,
         kind, kind_confidence = result.kind, result.confidence
     else:
         kind_confidence = 1.0
-    fields = PARSERS[kind].parse(pages) if kind != UNKNOWN else {}
+    fields = parse(kind, pages)
     for page in pages:
         page.reader = None  # lets the page image go
     finished = time.perf_counter()

@@ -1,8 +1,9 @@
 """Turn a file into page images, refusing what could exhaust memory or time.
 
 The file's type comes from its bytes (extraction.filetypes), never its name.
-PDF pages are rendered by poppler (pdf2image) at `Limits.dpi`, lowered for a
-page whose size would exceed `Limits.max_pixels`; PNG, JPEG and TIFF (every
+A PDF that is a plain scan (one JPEG filling each page) gives its pictures as
+they are (extraction.scans); other PDF pages are rendered by poppler (pdf2image)
+at `Limits.dpi`, lowered for a page whose size would exceed `Limits.max_pixels`; PNG, JPEG and TIFF (every
 frame) are read with Pillow after their header says the size is acceptable.
 Every page comes back as an RGB PIL image.
 """
@@ -35,6 +36,7 @@ from extraction.errors import (
     TooManyPages,
     UnsupportedFileType,
 )
+from extraction.scans import PdfPage, page_scans
 from extraction.types import Limits
 
 POINTS_PER_INCH = 72
@@ -92,57 +94,70 @@ def _pdf_error(stderr_text: str) -> DocumentError:
     return CorruptDocument("The PDF is damaged or incomplete and cannot be read.")
 
 
-def pdf_page_sizes(path: Path, limits: Limits, deadline: Deadline) -> list[tuple[float, float]]:
-    """Each page's size in points, after checking the page count."""
+def pdf_pages(path: Path, limits: Limits, deadline: Deadline) -> list[PdfPage]:
+    """Each page's size in points and turn, after checking the page count."""
     try:
-        info = pdfinfo_from_path(str(path), timeout=deadline.remaining())
+        # One call: the page count, and each page's size up to one past the limit.
+        info = pdfinfo_from_path(str(path), timeout=deadline.remaining(), first_page=1,
+                                 last_page=limits.max_pages + 1)
         count = int(info.get("Pages", 0))
         if count == 0:
             raise EmptyDocument("The PDF has no pages.")
         if count > limits.max_pages:
             raise too_many_pages_error(count, limits)
-        info = pdfinfo_from_path(str(path), timeout=deadline.remaining(), first_page=1, last_page=count)
     except PDFPopplerTimeoutError:
         raise timeout_error(limits.timeout_seconds) from None
     except (PDFPageCountError, PDFSyntaxError, ValueError) as error:
         raise _pdf_error(str(error)) from None
     except PDFInfoNotInstalledError:  # an installation fault, not the document's
         raise
-    sizes = []
+    pages = []
     for number in range(1, count + 1):
         text = next((str(v) for k, v in info.items() if re.fullmatch(rf"Page\s+{number} size", k)), "")
         match = _PAGE_SIZE.search(text) or _PAGE_SIZE.search(str(info.get("Page size", "")))
         if not match:
             raise CorruptDocument("The PDF is damaged: a page has no size.")
-        sizes.append((float(match.group(1)), float(match.group(2))))
-    return sizes
+        turn = next((str(v) for k, v in info.items() if re.fullmatch(rf"Page\s+{number} rot", k)), "0")
+        rotation = int(turn) if turn.strip().lstrip("-").isdigit() else 0
+        pages.append(PdfPage(float(match.group(1)), float(match.group(2)), rotation % 360))
+    return pages
 
 
-def render_dpi(size_points: tuple[float, float], limits: Limits) -> int:
+def render_dpi(page: PdfPage, limits: Limits) -> int:
     """The configured dpi, lowered so that the page fits in max_pixels."""
-    width_in, height_in = (max(v, 1.0) / POINTS_PER_INCH for v in size_points)
+    width_in, height_in = (max(v, 1.0) / POINTS_PER_INCH for v in (page.width, page.height))
     fitting = math.sqrt(limits.max_pixels / (width_in * height_in))
     return max(1, min(limits.dpi, int(fitting)))
 
 
 def load_pdf(path: Path, limits: Limits, deadline: Deadline) -> list[Image.Image]:
-    pages = []
-    for number, size in enumerate(pdf_page_sizes(path, limits, deadline), start=1):
+    """A scan's own page pictures when it is a plain scan, else the pages drawn by poppler."""
+    sizes = pdf_pages(path, limits, deadline)
+    scans = page_scans(path, sizes, limits, deadline.remaining())
+    if scans is not None:
+        return scans
+    dpis = [render_dpi(size, limits) for size in sizes]
+    pages: list[Image.Image] = []
+    number = 1
+    while number <= len(sizes):
+        # Pages that share a resolution are drawn by one poppler call.
+        last = number
+        while last < len(sizes) and dpis[last] == dpis[number - 1]:
+            last += 1
         try:
-            rendered = convert_from_path(
-                str(path), dpi=render_dpi(size, limits), first_page=number, last_page=number,
-                timeout=deadline.remaining(),
-            )
+            rendered = convert_from_path(str(path), dpi=dpis[number - 1], first_page=number, last_page=last,
+                                         timeout=deadline.remaining())
         except PDFPopplerTimeoutError:
             raise timeout_error(limits.timeout_seconds) from None
         except (PDFPageCountError, PDFSyntaxError) as error:
             raise _pdf_error(str(error)) from None
-        if not rendered:
-            raise CorruptDocument(f"Page {number} of the PDF is damaged and cannot be drawn.")
-        image = rendered[0]
-        if image.width * image.height > limits.max_pixels:
-            raise too_large_error(limits)
-        pages.append(image.convert("RGB"))
+        if len(rendered) != last - number + 1:
+            raise CorruptDocument("A page of the PDF is damaged and cannot be drawn.")
+        for image in rendered:
+            if image.width * image.height > limits.max_pixels:
+                raise too_large_error(limits)
+            pages.append(image.convert("RGB"))
+        number = last + 1
     return pages
 
 

@@ -83,11 +83,15 @@ VIEWS = {"smooth": _smooth, "binary": _binary}
 
 
 class RegionReader:
-    """Reads one rectangle of a page again, on its own, for a value the page-wide pass misread.
+    """Reads rectangles of a page again, on their own, for values the page-wide pass misread.
 
-    Tesseract's page layout sometimes joins the lines of two columns; a crop
-    holding one value alone reads cleanly. Boxes come back as fractions of the
-    whole page.
+    Tesseract's page layout sometimes joins the lines of two columns, and one
+    binarisation does not suit every patch of a photo; a crop holding one value
+    alone, in another view of its pixels, often reads cleanly. Requests are
+    collected while the parsers run (`read` answers None until then) and
+    `flush` reads the crops of all pages in one tesseract call per view, stacked
+    one above the other, because starting tesseract costs more than reading a crop.
+    Boxes come back as fractions of the whole page.
     """
 
     def __init__(self, gray: np.ndarray, stopwatch: Stopwatch, timeout_for):
@@ -95,32 +99,61 @@ class RegionReader:
         self.stopwatch = stopwatch
         self.timeout_for = timeout_for  # () -> seconds left
         self.done: dict[tuple, list[Word]] = {}
+        self.pending: set[tuple] = set()
 
-    def read(self, left: float, top: float, right: float, bottom: float, view: str = "smooth",
-             psm: int = 6) -> list[Word]:
-        """Words in the rectangle, read from one of VIEWS of its pixels."""
-        key = (round(left, 4), round(top, 4), round(right, 4), round(bottom, 4), view, psm)
+    def read(self, left: float, top: float, right: float, bottom: float, view: str = "smooth") -> list[Word] | None:
+        """Words in the rectangle read from one of VIEWS of its pixels, or None until flushed."""
+        key = (round(left, 4), round(top, 4), round(right, 4), round(bottom, 4), view)
         if key not in self.done:
-            self.done[key] = self._read(left, top, right, bottom, view, psm)
+            self.pending.add(key)
+            return None
         return [Word(w.text, w.confidence, w.bbox, w.line) for w in self.done[key]]
 
-    def _read(self, left: float, top: float, right: float, bottom: float, view: str, psm: int) -> list[Word]:
+    def crops(self, view: str) -> list[tuple["RegionReader", tuple, int, int, np.ndarray]]:
+        """The pending rectangles of one view as (reader, key, left px, top px, pixels)."""
         height, width = self.gray.shape[:2]
-        x0, x1 = max(0, int(left * width)), min(width, int(right * width))
-        y0, y1 = max(0, int(top * height)), min(height, int(bottom * height))
-        if x1 - x0 < 8 or y1 - y0 < 8:
-            return []
-        pad = max(10, (y1 - y0) // 4)
-        crop = np.full((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad), 255, dtype=self.gray.dtype)
-        crop[pad:pad + y1 - y0, pad:pad + x1 - x0] = VIEWS[view](self.gray[y0:y1, x0:x1])
-        words = read_words(crop, timeout=self.timeout_for(), psm=psm, stopwatch=self.stopwatch)
-        cw, ch = crop.shape[1], crop.shape[0]
-        for word in words:
-            l, t, r, b = word.bbox
-            word.bbox = ((l * cw - pad + x0) / width, (t * ch - pad + y0) / height,
-                         (r * cw - pad + x0) / width, (b * ch - pad + y0) / height)
-            word.line += 100_000  # never the same line as a page-wide one
-        return words
+        found = []
+        for key in sorted(k for k in self.pending if k[4] == view):
+            x0, x1 = max(0, int(key[0] * width)), min(width, int(key[2] * width))
+            y0, y1 = max(0, int(key[1] * height)), min(height, int(key[3] * height))
+            self.done[key] = []
+            if x1 - x0 >= 8 and y1 - y0 >= 8:
+                found.append((self, key, x0, y0, VIEWS[view](self.gray[y0:y1, x0:x1])))
+        return found
+
+
+def flush(readers: list[RegionReader]) -> None:
+    """Read every pending rectangle of these pages: one tesseract call per view, the
+    crops stacked one above the other on one sheet."""
+    for view in VIEWS:
+        crops = [crop for reader in readers for crop in reader.crops(view)]
+        if crops:
+            _read_sheet(crops, readers[0])
+    for reader in readers:
+        reader.pending.clear()
+
+
+def _read_sheet(crops, first: RegionReader, gap: int = 40) -> None:
+    sheet = np.full((sum(c[4].shape[0] + gap for c in crops) + gap, max(c[4].shape[1] for c in crops) + 2 * gap),
+                    255, dtype=np.uint8)
+    bands, y = [], gap
+    for reader, key, x0, y0, pixels in crops:
+        sheet[y:y + pixels.shape[0], gap:gap + pixels.shape[1]] = pixels
+        bands.append((y, y + pixels.shape[0], reader, key, x0, y0))
+        y += pixels.shape[0] + gap
+    sheet_h, sheet_w = sheet.shape
+    # psm 4: one column of lines of varying size, which is what the stacked crops are.
+    for word in read_words(sheet, timeout=first.timeout_for(), psm=4, stopwatch=first.stopwatch):
+        l, t, r, b = (word.bbox[0] * sheet_w, word.bbox[1] * sheet_h, word.bbox[2] * sheet_w, word.bbox[3] * sheet_h)
+        centre = (t + b) / 2
+        for top, bottom, reader, key, x0, y0 in bands:
+            if top <= centre < bottom:
+                height, width = reader.gray.shape[:2]
+                word.bbox = ((l - gap + x0) / width, (t - top + y0) / height,
+                             (r - gap + x0) / width, (b - top + y0) / height)
+                word.line += 100_000  # never the same line as a page-wide one
+                reader.done[key].append(word)
+                break
 
 
 def text_quality(words: list[Word]) -> float:

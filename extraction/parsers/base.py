@@ -181,12 +181,15 @@ REREAD_BELOW = 0.9
 
 
 def region_rows(page: PageResult, left: float, top: float, right: float, bottom: float,
-                view: str | None = None) -> list[list[Word]]:
+                view: str | None = None) -> list[list[Word]] | None:
     """The rows of words in a rectangle: from the page-wide pass, or read from the region
-    alone in one of the reader's views (extraction.ocr.VIEWS)."""
+    alone in one of the reader's views (extraction.ocr.VIEWS; None until the reader has)."""
     if view is None:
         return clean_rows(rows_of(words_in(page, left, top, right, bottom)))
-    words = [w for w in page.reader.read(left, top, right, bottom, view)
+    read = page.reader.read(left, top, right, bottom, view)
+    if read is None:
+        return None
+    words = [w for w in read
              if left <= (w.bbox[0] + w.bbox[2]) / 2 <= right and top <= (w.bbox[1] + w.bbox[3]) / 2 <= bottom]
     return clean_rows(rows_of(words))
 
@@ -195,14 +198,21 @@ def read_field(page: PageResult, rect: tuple[float, float, float, float],
                build: Callable[[list[list[Word]]], FieldResult]) -> FieldResult:
     """`build` the field from the rows in `rect`; while it comes out unsure, read the
     region again on its own, in other views, and keep the most confident reading.
-    Readings that agree make the value a little more certain than either alone."""
+    Readings that agree make the value a little more certain than either alone.
+
+    A view the page's reader has not read yet is requested and the best reading
+    so far returned; the engine parses again once the reader has read them.
+    """
     best = build(region_rows(page, *rect))
     if page.reader is None:
         return best
     for view in VIEWS:
         if best.confidence >= REREAD_BELOW:
             break
-        again = build(region_rows(page, *rect, view=view))
+        rows = region_rows(page, *rect, view=view)
+        if rows is None:
+            break
+        again = build(rows)
         if again.value is not None and again.value == best.value:
             low, high = sorted((best.confidence, again.confidence))
             again.confidence = high + 0.25 * (1.0 - high) * low

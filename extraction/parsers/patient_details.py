@@ -143,6 +143,12 @@ def text_field(page, rows) -> FieldResult:
     return make_field(text, words, page, values.text_fit(text))
 
 
+def address_field(page, rows) -> FieldResult:
+    text, words = _text(rows)
+    text, repaired = values.repair_address(text)
+    return make_field(text, words, page, values.text_fit(text) * (0.95 if repaired else 1.0))
+
+
 def optional_text_field(page, rows) -> FieldResult:
     """Free text that may be left blank: an empty area is a confident blank."""
     return text_field(page, rows) if rows else blank_field(BLANK_CONFIDENCE)
@@ -194,7 +200,7 @@ def patient_block_field(part: str):
             return name_field(page, rows[:1])
         if at is None:
             return blank_field()
-        return phone_field(page, [rows[at]]) if part == "phone" else text_field(page, rows[at + 1:])
+        return phone_field(page, [rows[at]]) if part == "phone" else address_field(page, rows[at + 1:])
     return build
 
 
@@ -246,7 +252,7 @@ class PatientDetailsParser:
         return {
             "emergency_contact_name": area.field("emergency", name_field, left=0.0, right=split, limit=1),
             "emergency_contact_phone": phone,
-            "emergency_contact_address": area.field("emergency", text_field, left=split, limit=4),
+            "emergency_contact_address": area.field("emergency", address_field, left=split, limit=4),
         }
 
     def _history(self, area: Area) -> dict[str, FieldResult]:
@@ -273,5 +279,5 @@ class PatientDetailsParser:
         if company is not None and expiry is not None and expiry.page == company.page:
             rect = (split, company.top - company.height, 1.0, expiry.top - 0.1 * expiry.height)
             fields["insurance_address"] = read_field(area.pages[company.page], rect,
-                                                     lambda rows: text_field(company.page, rows))
+                                                     lambda rows: address_field(company.page, rows))
         return fields

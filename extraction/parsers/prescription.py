@@ -64,7 +64,7 @@ class PrescriptionParser:
                 page, beside(same_row_date), lambda rows: self._date(page.number, _on_label_row(rows, same_row_date)))
         if address:
             fields["patient_address"] = read_field(
-                page, beside(address), lambda rows: self._text(page.number, _on_label_row(rows, address), values.text_fit))
+                page, beside(address), lambda rows: self._address(page.number, _on_label_row(rows, address)))
         top = address.bottom + address.height if address else name.bottom + 3 * name.height
         if directions:
             left = max(0.0, directions.left - 0.04)
@@ -84,6 +84,12 @@ class PrescriptionParser:
     def _text(page: int, rows, fit_of) -> FieldResult:
         text, words = _joined(rows)
         return make_field(text, words, page, fit_of(text))
+
+    @staticmethod
+    def _address(page: int, rows) -> FieldResult:
+        text, words = _joined(rows)
+        text, repaired = values.repair_address(text)
+        return make_field(text, words, page, values.text_fit(text) * (0.95 if repaired else 1.0))
 
     @staticmethod
     def _date(page: int, rows) -> FieldResult:

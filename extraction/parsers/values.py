@@ -244,6 +244,20 @@ def repair_title_case(text: str) -> tuple[str, bool]:
     return " ".join("I" + w[1:] if w in suspects else w for w in words), True
 
 
+_GLUED_STREET_TYPE = re.compile(
+    r"(?<=[a-z])(Dr|St|Rd|Ave|Blvd|Ln|Lane|Way|Ct|Court|Road|Street|Drive|Avenue|Pl|Place|Hwy)(?=[\s,.]|$)")
+_SPLIT_ZIP = re.compile(r"(?<=, )(\d{1,4}) (\d{1,4})(?=,|$)")
+
+
+def repair_address(text: str) -> tuple[str, bool]:
+    """Spaces tesseract lost or added in an address: "AshDr" is "Ash Dr"; a five-digit
+    postcode read as "1 0005" is "10005"."""
+    fixed = _GLUED_STREET_TYPE.sub(r" \1", text)
+    fixed = _SPLIT_ZIP.sub(lambda m: m.group(1) + m.group(2) if len(m.group(1) + m.group(2)) == 5 else m.group(0),
+                           fixed)
+    return fixed, fixed != text
+
+
 _NAME = re.compile(r"^[A-Z][A-Za-z'\-]*\.?(?: [A-Z][A-Za-z'\-]*\.?)+$")
 
 

@@ -1,6 +1,6 @@
 """Field-aware repair of OCR'd values, and how well they fit their field."""
 from extraction.parsers.values import (
-    read_choice, read_date, read_integer, read_phone, repair_doses, repair_title_case,
+    read_choice, read_date, read_integer, read_phone, repair_address, repair_doses, repair_title_case,
 )
 
 
@@ -60,3 +60,9 @@ def test_capital_i_in_title_case_names():
     assert repair_title_case("Harbor tnsurance Company") == ("Harbor Insurance Company", True)
     assert repair_title_case("lngrid Brooks") == ("Ingrid Brooks", True)
     assert repair_title_case("Bank of the West") == ("Bank of the West", False)
+
+
+def test_address_spacing():
+    assert repair_address("12 MapleSt, Boston, 0 2118") == ("12 Maple St, Boston, 02118", True)
+    assert repair_address("9 harbor court, salem, OR") == ("9 harbor court, salem, OR", False)
+    assert repair_address("77 Dr Jones Way, Unit 4 12") == ("77 Dr Jones Way, Unit 4 12", False)

@@ -1,0 +1,198 @@
+"""Accuracy and speed of the engine, beside the seed's reference pipeline.
+
+Runs `extraction.engine.extract` over the real corpus (../shared/corpus, or
+$CORPUS_DIR) and over a fixed generated set (fixed seed, written once into
+var/bench/), scores every field as FIELDS.md says, and times each document
+together with the seed's pipeline on the same pages in the same run.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytesseract
+from django.conf import settings
+from pdf2image import convert_from_path
+from PIL import Image, ImageSequence
+
+from extraction import filetypes, synth
+from extraction.benchmarks import Section
+from extraction.engine import default_limits, extract
+from extraction.errors import DocumentError
+from extraction.scoring import Tally, values_match
+
+NAME = "accuracy"
+TITLE = "Extraction accuracy and speed"
+GENERATED_SEED = 2024
+GENERATED_COUNT, QUICK_COUNT = 40, 10
+SWEEP = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+
+
+def corpus_dir() -> Path:
+    return Path(os.environ.get("CORPUS_DIR", Path(settings.BASE_DIR).parent / "shared" / "corpus"))
+
+
+def generated_dir(count: int) -> Path:
+    """The fixed generated set, written on first use."""
+    out = Path(settings.BASE_DIR) / "var" / "bench" / f"generated-{GENERATED_SEED}-{count}"
+    if not (out / "ground_truth.json").is_file():
+        synth.generate_set(out, count, GENERATED_SEED)
+    return out
+
+
+# -- the seed's reference pipeline: a yardstick, written as the seed had it -------------
+
+SEED_PATTERNS = {
+    "prescription": {
+        "patient_name": r"Name:\s*(.+?)\s+Date:",
+        "prescription_date": r"Date:\s*(\S+)",
+        "patient_address": r"Address:\s*(.+)",
+        "refills": r"Refill:\s*_*\s*(\d+)",
+        "prescriber_name": r"^\s*(Dr\.?.+)$",
+    },
+    "patient_details": {
+        "phone_number": r"(\(\d{3}\)\s*\d{3}-\d{4})",
+        "policy_number": r"Policy Number:?\s*\n+\s*(\d+)",
+        "has_insurance": r"medical insurance\?\s*\n+\s*(Yes|No)",
+        "weight": r"Weight:?\s*\n+\s*(\d+)",
+        "height": r"Height:?\s*\n+\s*(\d+)",
+    },
+}
+
+
+def seed_pages(path: Path) -> list[Image.Image]:
+    if filetypes.sniff_file(path) == filetypes.PDF:
+        return convert_from_path(str(path))
+    with Image.open(path) as image:
+        return [frame.convert("RGB") for frame in ImageSequence.Iterator(image)]
+
+
+def seed_pipeline(path: Path, kind: str) -> tuple[dict, float, float, int]:
+    """(fields it finds, seconds, seconds in tesseract, pages)."""
+    started = time.perf_counter()
+    texts, in_tesseract = [], 0.0
+    pages = seed_pages(path)
+    for page in pages:
+        gray = cv2.cvtColor(np.asarray(page.convert("RGB")), cv2.COLOR_RGB2GRAY)
+        gray = cv2.resize(gray, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_LINEAR)
+        binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 65, 13)
+        t0 = time.perf_counter()
+        texts.append(pytesseract.image_to_string(binary, lang="eng"))
+        in_tesseract += time.perf_counter() - t0
+    text = "\n".join(texts)
+    found = {}
+    for name, pattern in SEED_PATTERNS[kind].items():
+        match = re.search(pattern, text, re.MULTILINE)
+        found[name] = match.group(1).strip() if match else None
+    return found, time.perf_counter() - started, in_tesseract, len(pages)
+
+
+# -- running and reporting ---------------------------------------------------------------
+
+def run_set(folder: Path, threshold: float) -> dict:
+    truth = json.loads((folder / "ground_truth.json").read_text())
+    limits = default_limits()
+    results, timing = [], {"engine": 0.0, "tesseract": 0.0, "seed": 0.0, "seed_tesseract": 0.0, "pages": 0}
+    seed_right = seed_total = 0
+    for name, expected in truth.items():
+        try:
+            extraction = extract(folder / name, limits=limits)
+            result, timings, pages = extraction.to_dict(), extraction.timings, len(extraction.pages)
+        except DocumentError as error:
+            result, timings, pages = {"kind": "error", "fields": {}, "error": error.message}, {}, 0
+        timing["engine"] += timings.get("total", 0.0)
+        timing["tesseract"] += timings.get("tesseract", 0.0)
+        timing["pages"] += pages
+        found, seconds, in_tesseract, _ = seed_pipeline(folder / name, expected["kind"])
+        timing["seed"] += seconds
+        timing["seed_tesseract"] += in_tesseract
+        for field, value in found.items():
+            seed_total += 1
+            seed_right += values_match(value, expected["fields"][field])
+        results.append((name, expected, result))
+    tally = Tally(threshold)
+    wrong = {}
+    for name, expected, result in results:
+        missed = tally.add(expected, result)
+        if missed:
+            wrong[name] = missed
+    return {"tally": tally, "results": results, "timing": timing, "wrong": wrong,
+            "seed_accuracy": seed_right / seed_total if seed_total else 0.0}
+
+
+def sweep(results: list, thresholds=SWEEP) -> list[dict]:
+    rows = []
+    for threshold in thresholds:
+        tally = Tally(threshold)
+        for _, expected, result in results:
+            tally.add(expected, result)
+        rows.append({"threshold": threshold, "error_recall": tally.error_recall,
+                     "right_flagged": tally.flagged_right_share})
+    return rows
+
+
+def summary(label: str, run: dict) -> dict:
+    tally, timing = run["tally"], run["timing"]
+    pages = max(timing["pages"], 1)
+    return {
+        "set": label, "documents": tally.documents, "pages": timing["pages"], "fields": tally.fields,
+        "field_accuracy": tally.field_accuracy, "document_accuracy": tally.document_accuracy,
+        "kind_accuracy": tally.kind_accuracy, "error_recall": tally.error_recall,
+        "right_flagged": tally.flagged_right_share,
+        "seconds_per_page": timing["engine"] / pages, "seed_seconds_per_page": timing["seed"] / pages,
+        "outside_tesseract": 1 - timing["tesseract"] / timing["engine"] if timing["engine"] else 0.0,
+        "seed_field_accuracy": run["seed_accuracy"],
+        "per_field": {name: right / total for name, (right, total) in tally.per_field.items()},
+        "wrong": run["wrong"],
+    }
+
+
+def markdown(summaries: list[dict], threshold: float, sweep_rows: list[dict]) -> str:
+    pct = "{:.1%}".format
+    lines = [
+        f"Review threshold {threshold:g} (settings.REVIEW_THRESHOLD). Scoring as FIELDS.md. "
+        f"The seed's pipeline runs on the same pages in the same run; its accuracy counts the 5 fields "
+        f"per kind it extracts.",
+        "",
+        "| set | docs | pages | field accuracy | document accuracy | kind accuracy | error recall | "
+        "right but flagged | s/page | seed s/page | time outside tesseract | seed field accuracy |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in summaries:
+        lines.append(
+            f"| {s['set']} | {s['documents']} | {s['pages']} | {pct(s['field_accuracy'])} | "
+            f"{pct(s['document_accuracy'])} | {pct(s['kind_accuracy'])} | {pct(s['error_recall'])} | "
+            f"{pct(s['right_flagged'])} | {s['seconds_per_page']:.2f} | {s['seed_seconds_per_page']:.2f} | "
+            f"{pct(s['outside_tesseract'])} | {pct(s['seed_field_accuracy'])} |")
+    names = sorted({name for s in summaries for name in s["per_field"]})
+    lines += ["", "Per-field accuracy:", "", "| field | " + " | ".join(s["set"] for s in summaries) + " |",
+              "|---|" + "---|" * len(summaries)]
+    for name in names:
+        cells = [pct(s["per_field"][name]) if name in s["per_field"] else "" for s in summaries]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "Review threshold sweep (all documents): share of wrong fields flagged, and of right fields "
+              "flagged anyway.", "", "| threshold | error recall | right but flagged |", "|---|---|---|"]
+    for row in sweep_rows:
+        lines.append(f"| {row['threshold']:g} | {pct(row['error_recall'])} | {pct(row['right_flagged'])} |")
+    wrong = [f"{s['set']}: {name}: {', '.join(fields)}" for s in summaries for name, fields in s["wrong"].items()]
+    if wrong:
+        lines += ["", "Documents with wrong fields (field names only):", ""] + [f"- {w}" for w in wrong]
+    return "\n".join(lines)
+
+
+def run(options) -> Section:
+    threshold = float(getattr(settings, "REVIEW_THRESHOLD", 0.8))
+    count = QUICK_COUNT if options.get("quick") else GENERATED_COUNT
+    runs = []
+    if (corpus_dir() / "ground_truth.json").is_file():
+        runs.append(("corpus", run_set(corpus_dir(), threshold)))
+    runs.append((f"generated ({count}, seed {GENERATED_SEED})", run_set(generated_dir(count), threshold)))
+    summaries = [summary(label, result) for label, result in runs]
+    sweep_rows = sweep([item for _, result in runs for item in result["results"]])
+    data = {"threshold": threshold, "sets": summaries, "sweep": sweep_rows}
+    return Section(name=NAME, title=TITLE, markdown=markdown(summaries, threshold, sweep_rows), data=data)

@@ -1,0 +1,93 @@
+"""Scanned PDFs: take each page's own photo out of the file instead of drawing the page.
+
+Most documents are phone photos or scans saved as PDF: every page is one JPEG
+that fills the page and nothing else. For those, copying the JPEG out with
+poppler's `pdfimages` and decoding it gives the scan's own pixels, unresampled,
+in a fraction of the time poppler needs to draw the page at 300 dpi. Anything
+else (text, drawings, several images, masks, other encodings, a picture that
+does not fill its page) is drawn by poppler as usual: `page_scans` says None.
+"""
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from extraction.types import Limits
+
+POINTS_PER_INCH = 72
+# How closely the picture must fill its page (share of the page's width and height).
+FILL_TOLERANCE = 0.03
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    width: float  # points
+    height: float
+    rotation: int  # degrees clockwise, as the PDF says
+
+
+def _run(arguments: list[str], timeout: int) -> str | None:
+    try:
+        done = subprocess.run(arguments, capture_output=True, timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
+
+
+def _has_fonts(path: Path, count: int, timeout: int) -> bool:
+    listing = _run(["pdffonts", "-f", "1", "-l", str(count), str(path)], timeout)
+    return listing is None or len(listing.strip().splitlines()) > 2
+
+
+def _fills_page(row: list[str], page: PdfPage) -> bool:
+    width, height, x_ppi, y_ppi = int(row[3]), int(row[4]), float(row[12]), float(row[13])
+    if x_ppi <= 0 or y_ppi <= 0:
+        return False
+    page_w, page_h = (page.height, page.width) if page.rotation % 180 else (page.width, page.height)
+    return (abs(width / x_ppi * POINTS_PER_INCH - page.width) <= FILL_TOLERANCE * page.width
+            and abs(height / y_ppi * POINTS_PER_INCH - page.height) <= FILL_TOLERANCE * page.height
+            and page_w > 0 and page_h > 0)
+
+
+def scan_listing(path: Path, pages: list[PdfPage], limits: Limits, timeout: int) -> bool:
+    """Whether every page is exactly one plain JPEG picture that fills it."""
+    listing = _run(["pdfimages", "-list", "-f", "1", "-l", str(len(pages)), str(path)], timeout)
+    if listing is None:
+        return False
+    rows = [line.split() for line in listing.splitlines()[2:] if line.strip()]
+    if len(rows) != len(pages):
+        return False
+    for number, (row, page) in enumerate(zip(rows, pages), start=1):
+        if len(row) < 14 or row[0] != str(number) or row[2] != "image" or row[8] != "jpeg":
+            return False
+        if row[5] not in ("rgb", "gray") or row[7] != "8":
+            return False
+        if int(row[3]) * int(row[4]) > limits.max_pixels or not _fills_page(row, page):
+            return False
+    return True
+
+
+def page_scans(path: Path, pages: list[PdfPage], limits: Limits, timeout: int) -> list[Image.Image] | None:
+    """The pages' own pictures as upright RGB images, or None when the PDF is not a plain scan."""
+    if not pages or not scan_listing(path, pages, limits, timeout) or _has_fonts(path, len(pages), timeout):
+        return None
+    with tempfile.TemporaryDirectory(prefix="medocr-scan-") as folder:
+        if _run(["pdfimages", "-j", "-f", "1", "-l", str(len(pages)), str(path), f"{folder}/page"], timeout) is None:
+            return None
+        files = sorted(Path(folder).glob("page-*.jpg"))
+        if len(files) != len(pages):
+            return None
+        images = []
+        for file, page in zip(files, pages):
+            try:
+                with Image.open(file) as picture:
+                    image = picture.convert("RGB")
+            except (OSError, SyntaxError, ValueError):
+                return None
+            # The PDF turns the page clockwise for display; PIL turns counter-clockwise.
+            images.append(image.rotate(-page.rotation, expand=True) if page.rotation % 360 else image)
+    return images
