@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # In report order. A module listed here must exist.
-SECTIONS: list[str] = ["reviews.benchmarks.exports"]
+SECTIONS: list[str] = ["extraction.benchmarks.accuracy", "reviews.benchmarks.exports"]
 
 
 @dataclass
