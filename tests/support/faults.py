@@ -9,90 +9,17 @@ the test database (other than the test's own) are terminated.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import redis
 from django.db import connection
 
 from medocr.celery import app
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class RedisServer:
-    """A redis-server on 127.0.0.1 with append-only persistence, like the deployment's.
-
-    docker-compose.yml runs Redis with `appendonly yes` (fsync every second),
-    so queued tasks outlive a restart. `restart()` stops it the way a deploy or
-    a host reboot does (SIGTERM: Redis flushes the append-only file and exits)
-    and starts it again on the same port and data directory.
-    """
-
-    def __init__(self, *, appendonly: bool = True):
-        self.appendonly = appendonly
-        self.port = free_port()
-        self.folder = tempfile.mkdtemp(prefix="medocr-redis-")
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self, timeout: float = 15.0) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.folder,
-             "--save", "", "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", "everysec",
-             "--daemonize", "no", "--logfile", os.path.join(self.folder, "redis.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"redis-server exited early:\n{self.log()}")
-            try:
-                if client.ping():
-                    return
-            except redis.exceptions.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError(f"redis-server did not answer within {timeout}s:\n{self.log()}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def restart(self, down_seconds: float = 1.0) -> None:
-        self.stop()
-        time.sleep(down_seconds)
-        self.start()
-
-    def queued(self, queue: str = "ocr") -> int:
-        return redis.Redis(host="127.0.0.1", port=self.port).llen(queue)
-
-    def log(self) -> str:
-        path = os.path.join(self.folder, "redis.log")
-        return open(path, errors="replace").read()[-3000:] if os.path.exists(path) else ""
-
-    def close(self) -> None:
-        self.stop()
-        shutil.rmtree(self.folder, ignore_errors=True)
+from reviews.benchmarks.processes import RedisServer, free_port  # noqa: F401  (used by the proof tests)
 
 
 def _drop_broker_pools() -> None:

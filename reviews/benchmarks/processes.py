@@ -1,0 +1,173 @@
+"""The processes a benchmark runs beside itself: its own Redis, Celery workers, gunicorn.
+
+Everything listens on 127.0.0.1 on a free port and is stopped by the benchmark
+that started it (each is a context manager). The machine's shared Redis is
+never used, so a benchmark's queue holds only its own tasks.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import redis
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stop_group(process: subprocess.Popen | None, timeout: float = 20.0) -> None:
+    """SIGTERM the process group, then SIGKILL whatever is left after `timeout`."""
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+class RedisServer:
+    """redis-server on a free loopback port, with append-only persistence like the deployment's.
+
+    docker-compose.yml runs Redis with `appendonly yes` (fsync every second), so
+    queued tasks outlive a restart. `restart()` stops it as a deploy or a reboot
+    does (SIGTERM: Redis writes the append-only file and exits) and starts it
+    again on the same port and data folder.
+    """
+
+    def __init__(self, *, appendonly: bool = True):
+        self.appendonly = appendonly
+        self.port = free_port()
+        self.folder = tempfile.mkdtemp(prefix="medocr-redis-")
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 15.0) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.folder,
+             "--save", "", "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", "everysec",
+             "--daemonize", "no", "--logfile", os.path.join(self.folder, "redis.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"redis-server exited early:\n{self.log()}")
+            try:
+                if client.ping():
+                    return
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not answer within {timeout}s:\n{self.log()}")
+
+    def stop(self) -> None:
+        stop_group(self.process, timeout=15)
+
+    def restart(self, down_seconds: float = 1.0) -> None:
+        self.stop()
+        time.sleep(down_seconds)
+        self.start()
+
+    def queued(self, queue: str = "ocr") -> int:
+        return redis.Redis(host="127.0.0.1", port=self.port).llen(queue)
+
+    def log(self) -> str:
+        path = os.path.join(self.folder, "redis.log")
+        return open(path, errors="replace").read()[-3000:] if os.path.exists(path) else ""
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Workers:
+    """`celery worker` with `concurrency` pool processes on the given database, broker and storage."""
+
+    def __init__(self, *, concurrency: int, env: dict):
+        self.concurrency = concurrency
+        self.env = {**os.environ, **env, "OMP_THREAD_LIMIT": "1", "CELERY_TASK_ALWAYS_EAGER": "0"}
+        self.log = tempfile.NamedTemporaryFile(prefix="medocr-bench-worker-", suffix=".log", delete=False)
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "medocr", "worker", "--loglevel", "WARNING",
+             "--concurrency", str(self.concurrency), "--queues", "ocr,default", "--pool", "prefork",
+             "--without-gossip", "--without-mingle", "--hostname", f"bench-{os.getpid()}@%h"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        return self
+
+    def __exit__(self, *exc):
+        stop_group(self.process, timeout=30)
+        Path(self.log.name).unlink(missing_ok=True)
+
+    def output(self) -> str:
+        self.log.flush()
+        return Path(self.log.name).read_text(errors="replace")[-4000:]
+
+
+class Gunicorn:
+    """gunicorn serving medocr on 127.0.0.1 with the given (production) environment."""
+
+    def __init__(self, *, workers: int, env: dict):
+        self.port = free_port()
+        self.workers = workers
+        self.env = {**os.environ, **env}
+        self.log = tempfile.NamedTemporaryFile(prefix="medocr-bench-gunicorn-", suffix=".log", delete=False)
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "medocr.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(self.workers), "--worker-class", "sync", "--log-level", "warning"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited early:\n{self.output()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer within 60 s:\n{self.output()}")
+
+    def __exit__(self, *exc):
+        stop_group(self.process, timeout=30)
+        Path(self.log.name).unlink(missing_ok=True)
+
+    def output(self) -> str:
+        self.log.flush()
+        return Path(self.log.name).read_text(errors="replace")[-4000:]
