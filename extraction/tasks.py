@@ -108,8 +108,8 @@ def run(document_id: int, worker: str = "", soft_limit: float | None = None) -> 
         reason = error.message
     except SoftTimeLimitExceeded:
         reason = (
-            f"Processing took longer than {soft_limit or settings.CELERY_TASK_SOFT_TIME_LIMIT:g} seconds and was stopped. "
-            "The file is kept; split it or re-process it."
+            f"Processing took longer than {soft_limit or settings.CELERY_TASK_SOFT_TIME_LIMIT:g} seconds "
+            "and was stopped. The file is kept; split it or re-process it."
         )
     except Exception as error:
         logger.error("document %s: unexpected %s at %s", document_id, type(error).__name__, where(error))

@@ -206,12 +206,14 @@ class DocumentAdmin(admin.ModelAdmin):
     def stored_as(self, obj):
         return obj.original.name
 
-    @admin.action(description="Re-process the selected documents (replaces their extracted fields)", permissions=["reprocess"])
+    @admin.action(description="Re-process the selected documents (replaces their extracted fields)",
+                  permissions=["reprocess"])
     def reprocess_selected(self, request, queryset):
         result = processing.reprocess(documents=queryset.order_by("id"), actor=request.user, request=request)
         self.message_user(request, f"{len(result.queued)} documents sent to processing again.", messages.SUCCESS)
         for document, why in result.skipped[:20]:
-            self.message_user(request, f"#{document.pk} {document.original_filename} was not re-processed: {why}.", messages.WARNING)
+            message = f"#{document.pk} {document.original_filename} was not re-processed: {why}."
+            self.message_user(request, message, messages.WARNING)
 
     def has_reprocess_permission(self, request):
         return has_role(request.user, ADMIN)

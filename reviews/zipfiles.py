@@ -108,9 +108,11 @@ def check_entry(info: zipfile.ZipInfo, *, max_member_bytes: int) -> str | None:
     if info.flag_bits & 0x1:
         return "Not opened: the file is password-protected."
     if info.compress_type not in READABLE_METHODS:
-        return "Not opened: it uses an unusual compression method; re-create the archive with standard (deflate) compression."
+        return ("Not opened: it uses an unusual compression method; "
+                "re-create the archive with standard (deflate) compression.")
     if info.file_size > max_member_bytes:
-        return f"Not opened: it expands to {megabytes(info.file_size)}; the limit is {megabytes(max_member_bytes)} per file."
+        size, limit = megabytes(info.file_size), megabytes(max_member_bytes)
+        return f"Not opened: it expands to {size}; the limit is {limit} per file."
     return None
 
 

@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 MB = 1024 * 1024
 DOCUMENT_WORDS = "a PDF or an image (PNG, JPEG, TIFF)"
+NESTED_ARCHIVE = "Not opened: archives inside archives are not expanded; upload it on its own."
 
 
 @dataclass
@@ -114,7 +115,8 @@ def intake_files(*, batch: Batch, files: Iterable[tuple[str, BinaryIO]], uploade
             if received.content_type == filetypes.ZIP:
                 take_archive(context, name, received)
             elif received.size > settings.MAX_UPLOAD_MB * MB:
-                refuse(context, name, f"The file is {zipfiles.megabytes(received.size)}; the limit is {settings.MAX_UPLOAD_MB} MB per file.")
+                size = zipfiles.megabytes(received.size)
+                refuse(context, name, f"The file is {size}; the limit is {settings.MAX_UPLOAD_MB} MB per file.")
             else:
                 take_document(context, name, received, problem=refusal(received))
     if not_kept:
@@ -173,7 +175,8 @@ def refuse(context: dict, name: str, message: str) -> None:
 
 def take_archive(context: dict, name: str, received: Received) -> None:
     if received.size > settings.ZIP_MAX_TOTAL_MB * MB:
-        refuse(context, name, f"The zip archive is {zipfiles.megabytes(received.size)}; the limit is {settings.ZIP_MAX_TOTAL_MB} MB.")
+        size = zipfiles.megabytes(received.size)
+        refuse(context, name, f"The zip archive is {size}; the limit is {settings.ZIP_MAX_TOTAL_MB} MB.")
         return
     members = zipfiles.expand(
         received.file,
@@ -191,7 +194,7 @@ def take_archive(context: dict, name: str, received: Received) -> None:
                 member = receive(item.file, limit=settings.MAX_UPLOAD_MB * MB)
             with member.file:
                 if member.content_type == filetypes.ZIP:
-                    refuse(context, member_name, "Not opened: archives inside archives are not expanded; upload it on its own.")
+                    refuse(context, member_name, NESTED_ARCHIVE)
                 elif problem := refusal(member):
                     refuse(context, member_name, f"Skipped: {problem[0].lower()}{problem[1:]}")
                 else:
@@ -256,9 +259,14 @@ def find_original(document: Document) -> Document | None:
 
 
 def enqueue(document_id: int) -> None:
+    """Queue processing. The time limits travel in the message, read from the settings now."""
     from extraction.tasks import process_document
 
-    process_document.delay(document_id)
+    process_document.apply_async(
+        args=(document_id,),
+        soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+        time_limit=settings.CELERY_TASK_TIME_LIMIT,
+    )
 
 
 def record_intake_errors(*, batch: Batch, errors: list[tuple[str, str]]) -> None:

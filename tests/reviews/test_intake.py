@@ -97,6 +97,7 @@ def test_the_commit_puts_a_process_document_message_on_the_ocr_queue(batch, djan
     headers = json.loads(raw)["headers"]
     assert headers["task"] == "extraction.tasks.process_document"
     assert headers["argsrepr"] == f"({report.documents[0].pk},)"
+    assert headers["timelimit"] == [settings.CELERY_TASK_TIME_LIMIT, settings.CELERY_TASK_SOFT_TIME_LIMIT]
 
 
 def test_same_bytes_in_the_same_organisation_become_a_linked_duplicate(batch, org, admin_user, django_capture_on_commit_callbacks):

@@ -4,7 +4,6 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 
-from extraction.tasks import process_document
 from reviews.models import Document, DocumentStatus
 from reviews.services import intake
 from tests.support import documents
@@ -13,12 +12,11 @@ from tests.support.worker import CeleryWorker
 pytestmark = pytest.mark.worker
 
 
-def test_a_document_over_the_soft_time_limit_fails_with_the_reason(transactional_db, monkeypatch):
-    # Celery puts the limits into each message from the enqueuing process's task
-    # settings, so this process is configured like a web process with
-    # TASK_SOFT_TIME_LIMIT=2, and the worker too.
-    monkeypatch.setattr(process_document, "soft_time_limit", 2)
-    monkeypatch.setattr(process_document, "time_limit", 30)
+def test_a_document_over_the_soft_time_limit_fails_with_the_reason(transactional_db, settings):
+    # The limits travel in each message from the enqueuing process's settings, so
+    # this process is configured like a web process with TASK_SOFT_TIME_LIMIT=2.
+    settings.CELERY_TASK_SOFT_TIME_LIMIT = 2
+    settings.CELERY_TASK_TIME_LIMIT = 30
     worker = CeleryWorker(env={"TASK_SOFT_TIME_LIMIT": "2", "TASK_TIME_LIMIT": "30"})
     worker.start()
     try:

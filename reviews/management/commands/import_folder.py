@@ -50,7 +50,8 @@ class Command(BaseCommand):
         report = intake.intake_files(batch=batch, files=folder_files(root))
         self.stdout.write(f"Batch #{batch.pk} “{batch.name}” for {organization}: {report.summary()}")
         for duplicate in report.duplicates:
-            self.stdout.write(f"duplicate: {duplicate.original_filename} (same file as document #{duplicate.duplicate_of_id})")
+            original = duplicate.duplicate_of_id
+            self.stdout.write(f"duplicate: {duplicate.original_filename} (same file as document #{original})")
         for name, message in report.errors:
             self.stderr.write(f"{name}: {message}")
         if report.errors:
