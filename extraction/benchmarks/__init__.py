@@ -9,7 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # In report order. A module listed here must exist.
-SECTIONS: list[str] = ["extraction.benchmarks.accuracy", "reviews.benchmarks.exports"]
+SECTIONS: list[str] = [
+    "extraction.benchmarks.accuracy",
+    "reviews.benchmarks.throughput",
+    "reviews.benchmarks.load",
+    "reviews.benchmarks.exports",
+]
 
 
 @dataclass
