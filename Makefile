@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test system-packages test-system-packages venv bench soak check-deploy clean
+.PHONY: run test system-packages test-system-packages bench-system-packages venv bench soak check-deploy clean
 
 run: system-packages venv
 	@scripts/run.sh
@@ -13,15 +13,23 @@ test: system-packages test-system-packages venv
 	@scripts/ensure-redis.sh >/dev/null
 	DEBUG=1 OMP_THREAD_LIMIT=1 $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: system-packages venv
+bench: system-packages bench-system-packages venv
 	@scripts/ensure-redis.sh >/dev/null
 	DEBUG=1 OMP_THREAD_LIMIT=1 $(PY) manage.py bench $(BENCH_ARGS)
+
+# The fault scenarios and the hostile corpus with real workers, on bigger batches than CI's.
+soak: system-packages test-system-packages venv
+	@scripts/ensure-redis.sh >/dev/null
+	DEBUG=1 OMP_THREAD_LIMIT=1 SOAK=1 $(PY) -m pytest tests/proofs/test_faults.py tests/proofs/test_hostile_worker.py $(PYTEST_ARGS)
 
 system-packages:
 	@scripts/install-system-packages.sh scripts/system-packages.txt
 
 test-system-packages:
 	@scripts/install-system-packages.sh scripts/test-packages.txt
+
+bench-system-packages:
+	@scripts/install-system-packages.sh scripts/bench-packages.txt
 
 venv: $(VENV)/.installed
 

@@ -7,11 +7,17 @@
 --                     client k opens documents k, k + n, k + 2n, ... of LOAD_IDS
 --                     (queue order), so no two clients open the same document and
 --                     every request claims a document, as a reviewer's does.
+-- LOAD_THINK_MS="500-1500" makes each client wait a random time in that range
+-- before its next request (a person reading the page); "0" sends the next
+-- request as soon as the last is answered. wrk times each request alone.
 -- Any answer but 200 (a redirect to the login page included) counts as an error.
 -- done() prints one line of JSON with the latency percentiles in microseconds.
 
 local mode = os.getenv("LOAD_MODE")
 local clients = tonumber(os.getenv("LOAD_CLIENTS"))
+local think_low, think_high = string.match(os.getenv("LOAD_THINK_MS") or "0", "^(%d+)-?(%d*)$")
+think_low = tonumber(think_low)
+think_high = tonumber(think_high) or think_low
 local threads = {}
 local created = 0
 
@@ -34,6 +40,7 @@ function init(args)
   responses = 0
   failures = 0
   step = 0
+  math.randomseed(client * 7919 + os.time())
   if mode == "review" then
     ids = read_lines(os.getenv("LOAD_IDS"))
   end
@@ -54,6 +61,13 @@ function request()
   end
   step = step + 1
   return wrk.format("GET", path, { ["Cookie"] = cookie })
+end
+
+function delay()
+  if think_high == 0 then
+    return 0
+  end
+  return math.random(think_low, think_high)
 end
 
 function response(status, headers, body)
