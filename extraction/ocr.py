@@ -6,6 +6,7 @@ for any rendition of the same upright page.
 from __future__ import annotations
 
 import re
+import tempfile
 import time
 
 import cv2
@@ -39,15 +40,19 @@ def read_words(gray: np.ndarray, *, timeout: int, psm: int = DEFAULT_PSM,
                stopwatch: Stopwatch | None = None) -> list[Word]:
     """Every word tesseract finds, in reading order, with its line index."""
     stopwatch = stopwatch or Stopwatch()
-    try:
-        data = stopwatch.timed(
-            pytesseract.image_to_data, gray, lang="eng", config=f"--psm {psm}",
-            output_type=pytesseract.Output.DICT, timeout=timeout,
-        )
-    except RuntimeError as error:  # pytesseract's timeout
-        if "timeout" in str(error).lower():
-            raise ExtractionTimeout(f"Reading a page took longer than the limit of {timeout} seconds.") from None
-        raise
+    # Handed over as an uncompressed PGM file: pytesseract would otherwise spend
+    # longer compressing a PNG than tesseract spends reading a clean page.
+    with tempfile.NamedTemporaryFile(prefix="medocr-ocr-", suffix=".pgm") as image_file:
+        cv2.imwrite(image_file.name, gray)
+        try:
+            data = stopwatch.timed(
+                pytesseract.image_to_data, image_file.name, lang="eng", config=f"--psm {psm}",
+                output_type=pytesseract.Output.DICT, timeout=timeout,
+            )
+        except RuntimeError as error:  # pytesseract's timeout
+            if "timeout" in str(error).lower():
+                raise ExtractionTimeout(f"Reading a page took longer than the limit of {timeout} seconds.") from None
+            raise
     height, width = gray.shape[:2]
     words, line_ids = [], {}
     for i, text in enumerate(data["text"]):
@@ -101,19 +106,24 @@ class RegionReader:
         self.done: dict[tuple, list[Word]] = {}
         self.pending: set[tuple] = set()
 
-    def read(self, left: float, top: float, right: float, bottom: float, view: str = "smooth") -> list[Word] | None:
-        """Words in the rectangle read from one of VIEWS of its pixels, or None until flushed."""
-        key = (round(left, 4), round(top, 4), round(right, 4), round(bottom, 4), view)
+    def read(self, left: float, top: float, right: float, bottom: float, view: str = "smooth",
+             single_line: bool = False) -> list[Word] | None:
+        """Words in the rectangle read from one of VIEWS of its pixels, or None until flushed.
+
+        A `single_line` rectangle (one short value, such as a lone digit, which
+        tesseract's layout analysis would discard as a speck) is read alone as one line.
+        """
+        key = (round(left, 4), round(top, 4), round(right, 4), round(bottom, 4), view, single_line)
         if key not in self.done:
             self.pending.add(key)
             return None
         return [Word(w.text, w.confidence, w.bbox, w.line) for w in self.done[key]]
 
-    def crops(self, view: str) -> list[tuple["RegionReader", tuple, int, int, np.ndarray]]:
+    def crops(self, view: str, single_line: bool) -> list[tuple["RegionReader", tuple, int, int, np.ndarray]]:
         """The pending rectangles of one view as (reader, key, left px, top px, pixels)."""
         height, width = self.gray.shape[:2]
         found = []
-        for key in sorted(k for k in self.pending if k[4] == view):
+        for key in sorted(k for k in self.pending if k[4] == view and k[5] == single_line):
             x0, x1 = max(0, int(key[0] * width)), min(width, int(key[2] * width))
             y0, y1 = max(0, int(key[1] * height)), min(height, int(key[3] * height))
             self.done[key] = []
@@ -126,14 +136,16 @@ def flush(readers: list[RegionReader]) -> None:
     """Read every pending rectangle of these pages: one tesseract call per view, the
     crops stacked one above the other on one sheet."""
     for view in VIEWS:
-        crops = [crop for reader in readers for crop in reader.crops(view)]
+        crops = [crop for reader in readers for crop in reader.crops(view, single_line=False)]
         if crops:
             _read_sheet(crops, readers[0])
+        for crop in [crop for reader in readers for crop in reader.crops(view, single_line=True)]:
+            _read_sheet([crop], readers[0], psm=7)
     for reader in readers:
         reader.pending.clear()
 
 
-def _read_sheet(crops, first: RegionReader, gap: int = 40) -> None:
+def _read_sheet(crops, first: RegionReader, gap: int = 40, psm: int = 4) -> None:
     sheet = np.full((sum(c[4].shape[0] + gap for c in crops) + gap, max(c[4].shape[1] for c in crops) + 2 * gap),
                     255, dtype=np.uint8)
     bands, y = [], gap
@@ -143,7 +155,7 @@ def _read_sheet(crops, first: RegionReader, gap: int = 40) -> None:
         y += pixels.shape[0] + gap
     sheet_h, sheet_w = sheet.shape
     # psm 4: one column of lines of varying size, which is what the stacked crops are.
-    for word in read_words(sheet, timeout=first.timeout_for(), psm=4, stopwatch=first.stopwatch):
+    for word in read_words(sheet, timeout=first.timeout_for(), psm=psm, stopwatch=first.stopwatch):
         l, t, r, b = (word.bbox[0] * sheet_w, word.bbox[1] * sheet_h, word.bbox[2] * sheet_w, word.bbox[3] * sheet_h)
         centre = (t + b) / 2
         for top, bottom, reader, key, x0, y0 in bands:

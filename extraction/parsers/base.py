@@ -170,23 +170,19 @@ def _touches_neighbour(row: list[Word], i: int) -> bool:
     word = row[i]
     if not re.search(r"[A-Za-z0-9]", word.text):
         return False
-    gap = 0.3 * (word.bbox[3] - word.bbox[1])
+    gap = 0.8 * (word.bbox[3] - word.bbox[1])  # within a word space of its neighbour
     before = i > 0 and word.bbox[0] - row[i - 1].bbox[2] < gap
     after = i < len(row) - 1 and row[i + 1].bbox[0] - word.bbox[2] < gap
     return before or after
 
 
-# A value read with less confidence than this is read again from its region alone.
-REREAD_BELOW = 0.9
-
-
 def region_rows(page: PageResult, left: float, top: float, right: float, bottom: float,
-                view: str | None = None) -> list[list[Word]] | None:
+                view: str | None = None, single_line: bool = False) -> list[list[Word]] | None:
     """The rows of words in a rectangle: from the page-wide pass, or read from the region
     alone in one of the reader's views (extraction.ocr.VIEWS; None until the reader has)."""
     if view is None:
         return clean_rows(rows_of(words_in(page, left, top, right, bottom)))
-    read = page.reader.read(left, top, right, bottom, view)
+    read = page.reader.read(left, top, right, bottom, view, single_line)
     if read is None:
         return None
     words = [w for w in read
@@ -194,31 +190,54 @@ def region_rows(page: PageResult, left: float, top: float, right: float, bottom:
     return clean_rows(rows_of(words))
 
 
-def read_field(page: PageResult, rect: tuple[float, float, float, float],
-               build: Callable[[list[list[Word]]], FieldResult]) -> FieldResult:
-    """`build` the field from the rows in `rect`; while it comes out unsure, read the
-    region again on its own, in other views, and keep the most confident reading.
-    Readings that agree make the value a little more certain than either alone.
+# A value read with less confidence than this is read again from its region alone.
+REREAD_BELOW = 0.9
 
-    A view the page's reader has not read yet is requested and the best reading
-    so far returned; the engine parses again once the reader has read them.
+
+def read_field(page: PageResult, rect: tuple[float, float, float, float],
+               build: Callable[[list[list[Word]]], FieldResult], single_line: bool = False) -> FieldResult:
+    """`build` the field from the rows in `rect` as the page-wide pass read them; when
+    that comes out unsure, read the region again alone in the reader's other views
+    (extraction.ocr.VIEWS) until two readings agree.
+
+    Agreeing readings make the value a little more certain than either alone; when
+    they all disagree the most confident one is kept, with its confidence cut so a
+    reviewer looks at it. A view the reader has not read yet is requested and the
+    readings so far are used; the engine parses again once the reader has read it.
     """
-    best = build(region_rows(page, *rect))
-    if page.reader is None:
-        return best
+    readings = [build(region_rows(page, *rect))]
+    if page.reader is None or readings[0].confidence >= REREAD_BELOW:
+        return readings[0]
     for view in VIEWS:
-        if best.confidence >= REREAD_BELOW:
-            break
-        rows = region_rows(page, *rect, view=view)
+        rows = region_rows(page, *rect, view=view, single_line=single_line)
         if rows is None:
             break
-        again = build(rows)
-        if again.value is not None and again.value == best.value:
-            low, high = sorted((best.confidence, again.confidence))
-            again.confidence = high + 0.25 * (1.0 - high) * low
-            best = again
-        elif again.confidence > best.confidence:
-            best = again
+        readings.append(build(rows))
+        last = readings[-1]
+        if (last.value is not None or last.confidence > 0) and any(r.value == last.value for r in readings[:-1]):
+            break
+    return combine(readings)
+
+
+# A value that the readings of its region disagree on keeps this share of its confidence.
+DISAGREEMENT_FACTOR = 0.7
+
+
+def combine(readings: list[FieldResult]) -> FieldResult:
+    """One field from several readings of it (see read_field)."""
+    for i, reading in enumerate(readings):
+        if reading.value is None and reading.confidence == 0:
+            continue  # nothing read is no evidence
+        agreeing = [r for r in readings[i + 1:] if r.value == reading.value]
+        if agreeing:
+            ranked = sorted([reading, *agreeing], key=lambda r: r.confidence, reverse=True)
+            best, low = ranked[0], ranked[1].confidence
+            if best.value is not None:
+                best.confidence = best.confidence + 0.25 * (1.0 - best.confidence) * low
+            return best
+    best = max(readings, key=lambda r: r.confidence)
+    if len(readings) > 1:
+        best.confidence *= DISAGREEMENT_FACTOR
     return best
 
 

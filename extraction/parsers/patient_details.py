@@ -224,11 +224,16 @@ class PatientDetailsParser:
             return blank_field()
 
         def build(rows):
-            for row in reversed(rows):
-                if re.search(r"\d", row_text(row)):
-                    words = [w for w in row if w.bbox[0] > title.right - 0.05] or row
-                    return date_field(title.page, [words])
-            return blank_field()
+            # The date stands alone at the top right; specks of a scan's edge may sit beside it.
+            best = blank_field()
+            for row in rows:
+                words = [w for w in row if w.bbox[0] > title.right - 0.05 and re.search(r"\w", w.text)]
+                for start in range(len(words)):
+                    for size in (1, 2, 3):
+                        candidate = date_field(title.page, [words[start:start + size]])
+                        if candidate.value is not None and candidate.confidence > best.confidence:
+                            best = candidate
+            return best
         top = max(0.0, title.top - 6 * title.height)
         return read_field(area.pages[title.page], (0.0, top, 1.0, title.top + 0.3 * title.height), build)
 
@@ -260,10 +265,24 @@ class PatientDetailsParser:
         split = area.split("measles", "history", "hepatitis")
         return {
             "chicken_pox": area.field("chicken_pox", choice_field(immune), left=0.0, right=split, limit=2),
-            "measles": area.field("measles", choice_field(immune), left=split, limit=2),
+            "measles": self._measles(area, immune, split),
             "hepatitis_b_vaccination": area.field("hepatitis", choice_field(("Yes", "No")), left=0.0, limit=2),
             "medical_problems": area.field("problems", optional_text_field, left=0.0, limit=3),
         }
+
+    @staticmethod
+    def _measles(area: Area, immune, split: float) -> FieldResult:
+        """Beside chicken pox; when its faint label was not read, the answer is still
+        the right-hand column between the history header and the hepatitis question."""
+        if area.labels.get("measles") is not None:
+            return area.field("measles", choice_field(immune), left=split, limit=2)
+        chicken, hepatitis = area.labels.get("chicken_pox"), area.labels.get("hepatitis")
+        if chicken is None or hepatitis is None or chicken.page != hepatitis.page:
+            return blank_field()
+        history = area.labels.get("history")
+        top = history.bottom if history is not None and history.page == chicken.page else chicken.top - 2 * chicken.height
+        rect = (max(split, chicken.right), top, 1.0, hepatitis.top - 0.1 * hepatitis.height)
+        return read_field(area.pages[chicken.page], rect, lambda rows: choice_field(immune)(chicken.page, rows[-2:]))
 
     def _insurance(self, area: Area, labels) -> dict[str, FieldResult]:
         split = area.split("expiry", "company", "has_insurance")

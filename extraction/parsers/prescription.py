@@ -20,6 +20,15 @@ FIELDS = ("prescriber_name", "prescription_date", "patient_name", "patient_addre
           "medicines", "directions", "refills")
 
 
+_MISREAD_DOCTOR = re.compile(r"^(?:Or|0r|Br|D r|Dt|Dn)(?=\.?\s+[A-Z])")
+
+
+def _doctor(text: str) -> tuple[str, bool]:
+    """The title that opens a prescriber's name: "Or John" or "0r John" is "Dr John"."""
+    fixed = _MISREAD_DOCTOR.sub("Dr", text)
+    return fixed, fixed != text
+
+
 def beside(label: Span, right: float = 1.0) -> tuple[float, float, float, float]:
     """The rectangle right of a label, on its line."""
     margin = label.height * 0.8
@@ -77,7 +86,8 @@ class PrescriptionParser:
             times = find_label([page], "times", below=refill.top - refill.height)
             right = times.left - 0.003 if times and abs(times.top - refill.top) < 2 * refill.height else 1.0
             fields["refills"] = read_field(page, beside(refill, right),
-                                           lambda rows: self._refills(page.number, _on_label_row(rows, refill)))
+                                           lambda rows: self._refills(page.number, _on_label_row(rows, refill)),
+                                           single_line=True)
         return fields
 
     @staticmethod
@@ -101,9 +111,9 @@ class PrescriptionParser:
     def _prescriber(page: int, rows) -> FieldResult:
         if not rows:
             return blank_field()
-        row = next((r for r in rows if _PRESCRIBER.search(row_text(r))), rows[0])
-        text = strip_edges(row_text(row))
-        fit = 1.0 if _PRESCRIBER.search(text) else 0.6
+        row = next((r for r in rows if _PRESCRIBER.search(_doctor(row_text(r))[0])), rows[0])
+        text, repaired = _doctor(strip_edges(row_text(row)))
+        fit = (1.0 if _PRESCRIBER.search(text) else 0.6) * (0.9 if repaired else 1.0)
         return make_field(text, row, page, fit * values.text_fit(text))
 
     @staticmethod

@@ -249,10 +249,31 @@ _GLUED_STREET_TYPE = re.compile(
 _SPLIT_ZIP = re.compile(r"(?<=, )(\d{1,4}) (\d{1,4})(?=,|$)")
 
 
+US_STATES = ("Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware",
+             "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky",
+             "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi", "Missouri",
+             "Montana", "Nebraska", "Nevada", "New Hampshire", "New Jersey", "New Mexico", "New York",
+             "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon", "Pennsylvania", "Rhode Island",
+             "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah", "Vermont", "Virginia", "Washington",
+             "West Virginia", "Wisconsin", "Wyoming")
+_STATE_WORDS = sorted({word for state in US_STATES for word in state.split()})
+
+
+def _state_word(word: str) -> str:
+    """A misread word of a state's name ("Ohlo") as the state spells it, else the word."""
+    core = word.rstrip(",")
+    if len(core) < 4 or not core[:1].isupper() or core in _STATE_WORDS or not core.isalpha():
+        return word
+    match = process.extractOne(core, _STATE_WORDS, scorer=fuzz.ratio, score_cutoff=75)
+    return match[0] + word[len(core):] if match else word
+
+
 def repair_address(text: str) -> tuple[str, bool]:
     """Spaces tesseract lost or added in an address: "AshDr" is "Ash Dr"; a five-digit
-    postcode read as "1 0005" is "10005"."""
+    postcode read as "1 0005" is "10005"; a state misread by a letter ("Ohlo")."""
     fixed = _GLUED_STREET_TYPE.sub(r" \1", text)
+    parts = fixed.split(", ")
+    fixed = ", ".join(_state_word(part) if " " not in part else part for part in parts)
     fixed = _SPLIT_ZIP.sub(lambda m: m.group(1) + m.group(2) if len(m.group(1) + m.group(2)) == 5 else m.group(0),
                            fixed)
     return fixed, fixed != text
@@ -270,9 +291,15 @@ def name_fit(text: str) -> float:
     return 1.0 if _NAME.match(text) else 0.7
 
 
+_GLUED = re.compile(r"\b\d+[A-Za-z]+\b|\b[A-Za-z]+\d+[A-Za-z]*\b")
+_UNIT_SUFFIX = re.compile(r"^\d+(?:(?i:mg|mcg|g|ml|kg|cm|x|st|nd|rd|th|am|pm|h|hrs?|mins?)|[A-Z])$")
+
+
 def text_fit(text: str) -> float:
-    """Free text: stray symbols OCR leaves behind lower the fit."""
+    """Free text: stray symbols OCR leaves behind, and digits glued to letters
+    ("3a day", "Ma1n"), lower the fit."""
     if not text:
         return 0.0
     odd = len(re.findall(r"[^A-Za-z0-9\s,.'\-/():&#]", text))
-    return max(0.2, 1.0 - 0.25 * odd)
+    glued = sum(1 for word in _GLUED.findall(text) if not _UNIT_SUFFIX.match(word))
+    return max(0.2, 1.0 - 0.25 * odd) * (0.8 ** glued)

@@ -9,7 +9,7 @@ from extraction.types import Limits
 CASES = [
     ("prescription", 11, {"turn": 90, "skew": 1.5, "noise": 5, "blur": 0.5, "dpi": 170}, "pdf"),
     ("prescription", 12, {"turn": 180, "shadow": 0.4, "noise": 4, "dpi": 170}, "png"),
-    ("prescription", 13, "photo", "jpeg"),
+    ("prescription", 15, "photo", "jpeg"),
     ("patient_details", 14, {"skew": -2.5, "noise": 5, "blur": 0.6, "dpi": 170}, "tiff"),
 ]
 

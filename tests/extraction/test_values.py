@@ -66,3 +66,9 @@ def test_address_spacing():
     assert repair_address("12 MapleSt, Boston, 0 2118") == ("12 Maple St, Boston, 02118", True)
     assert repair_address("9 harbor court, salem, OR") == ("9 harbor court, salem, OR", False)
     assert repair_address("77 Dr Jones Way, Unit 4 12") == ("77 Dr Jones Way, Unit 4 12", False)
+
+
+def test_state_names_misread_by_a_letter():
+    assert repair_address("67 Lake Road, Columbus, Ohlo, 45520") == ("67 Lake Road, Columbus, Ohio, 45520", True)
+    assert repair_address("5 Mill Rd, Salem, Oregan, 97301") == ("5 Mill Rd, Salem, Oregon, 97301", True)
+    assert repair_address("5 Mill Rd, Columbus, Ohio") == ("5 Mill Rd, Columbus, Ohio", False)
