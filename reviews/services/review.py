@@ -277,7 +277,7 @@ def send_back(*, document: Document, user, version: int, request=None) -> Docume
 
 
 def _enqueue_processing(document_id: int) -> None:
-    # Imported here so that the review workflow does not load the OCR engine.
-    from extraction.tasks import process_document
+    # The same enqueue as intake, so the time limits in force travel with the message.
+    from .intake import enqueue
 
-    process_document.delay(document_id)
+    enqueue(document_id)
