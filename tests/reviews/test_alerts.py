@@ -142,10 +142,13 @@ def test_celery_task_runs_the_check_and_is_scheduled(floor):
     assert "reviews.check_deadlines" in app.tasks  # found by autodiscovery, as beat needs
 
 
-@pytest.mark.parametrize("url_name", ["queue", "batch_list", "exports"])
+@pytest.mark.parametrize("url_name", ["queue", "batch_list", "exports", "admin:index", "admin:reviews_batch_changelist"])
 def test_banner_on_admin_pages(client, floor, url_name):
+    admin = floor.users["ada"]
+    admin.is_staff = True  # the Django admin site is for staff accounts
+    admin.save(update_fields=["is_staff"])
     with time_machine.travel(NOW, tick=False):
-        client.force_login(floor.users["ada"])
+        client.force_login(admin)
         response = client.get(reverse(url_name))
 
     assert response.status_code == 200
