@@ -133,14 +133,14 @@ class RegionReader:
 
 
 def flush(readers: list[RegionReader]) -> None:
-    """Read every pending rectangle of these pages: one tesseract call per view, the
-    crops stacked one above the other on one sheet."""
-    for view in VIEWS:
-        crops = [crop for reader in readers for crop in reader.crops(view, single_line=False)]
-        if crops:
-            _read_sheet(crops, readers[0])
-        for crop in [crop for reader in readers for crop in reader.crops(view, single_line=True)]:
-            _read_sheet([crop], readers[0], psm=7)
+    """Read every pending rectangle of these pages, in every view asked for: one
+    tesseract call for all of them, the crops stacked one above the other on one
+    sheet (and one call per single-line crop, which must be read alone)."""
+    stacked = [crop for view in VIEWS for reader in readers for crop in reader.crops(view, single_line=False)]
+    if stacked:
+        _read_sheet(stacked, readers[0])
+    for crop in [crop for view in VIEWS for reader in readers for crop in reader.crops(view, single_line=True)]:
+        _read_sheet([crop], readers[0], psm=7)
     for reader in readers:
         reader.pending.clear()
 

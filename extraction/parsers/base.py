@@ -7,6 +7,7 @@ tesseract line, so a misread letter or two does not lose it.
 from __future__ import annotations
 
 import re
+from copy import copy
 from dataclasses import dataclass
 from statistics import median
 from typing import Callable
@@ -197,26 +198,35 @@ REREAD_BELOW = 0.9
 def read_field(page: PageResult, rect: tuple[float, float, float, float],
                build: Callable[[list[list[Word]]], FieldResult], single_line: bool = False) -> FieldResult:
     """`build` the field from the rows in `rect` as the page-wide pass read them; when
-    that comes out unsure, read the region again alone in the reader's other views
-    (extraction.ocr.VIEWS) until two readings agree.
+    that comes out unsure, read the region again alone in each of the reader's other
+    views (extraction.ocr.VIEWS).
 
     Agreeing readings make the value a little more certain than either alone; when
     they all disagree the most confident one is kept, with its confidence cut so a
     reviewer looks at it. A view the reader has not read yet is requested and the
     readings so far are used; the engine parses again once the reader has read it.
     """
-    readings = [build(region_rows(page, *rect))]
+    rows = region_rows(page, *rect)
+    readings = [build(rows)]
     if page.reader is None or readings[0].confidence >= REREAD_BELOW:
         return readings[0]
-    for view in VIEWS:
-        rows = region_rows(page, *rect, view=view, single_line=single_line)
-        if rows is None:
-            break
-        readings.append(build(rows))
-        last = readings[-1]
-        if (last.value is not None or last.confidence > 0) and any(r.value == last.value for r in readings[:-1]):
-            break
+    area = _around([w for row in rows for w in row], rect)
+    for view in VIEWS:  # every view is asked for at once: the engine reads them in one call
+        rows = region_rows(page, *area, view=view, single_line=single_line)
+        if rows is not None:
+            readings.append(build(rows))
     return combine(readings)
+
+
+def _around(words: list[Word], rect: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The part of `rect` around the words the page-wide pass found there (all of it if none):
+    a smaller crop is read sooner, and a word the pass missed beside them is still inside."""
+    if not words:
+        return rect
+    left, top, right, bottom = bbox_of(words)
+    height = median(w.bbox[3] - w.bbox[1] for w in words)
+    return (max(rect[0], left - 3 * height), max(rect[1], top - 1.5 * height),
+            min(rect[2], right + 6 * height), min(rect[3], bottom + 1.5 * height))
 
 
 # A value that the readings of its region disagree on keeps this share of its confidence.
@@ -224,19 +234,19 @@ DISAGREEMENT_FACTOR = 0.7
 
 
 def combine(readings: list[FieldResult]) -> FieldResult:
-    """One field from several readings of it (see read_field)."""
-    for i, reading in enumerate(readings):
-        if reading.value is None and reading.confidence == 0:
-            continue  # nothing read is no evidence
-        agreeing = [r for r in readings[i + 1:] if r.value == reading.value]
+    """One field from several readings of it (see read_field). A reading that found
+    nothing at all is no evidence either way."""
+    evidence = [r for r in readings if r.value is not None or r.confidence > 0] or readings[:1]
+    for i, reading in enumerate(evidence):
+        agreeing = [r for r in evidence[i + 1:] if r.value == reading.value]
         if agreeing:
             ranked = sorted([reading, *agreeing], key=lambda r: r.confidence, reverse=True)
-            best, low = ranked[0], ranked[1].confidence
+            best, low = copy(ranked[0]), ranked[1].confidence
             if best.value is not None:
                 best.confidence = best.confidence + 0.25 * (1.0 - best.confidence) * low
             return best
-    best = max(readings, key=lambda r: r.confidence)
-    if len(readings) > 1:
+    best = copy(max(evidence, key=lambda r: r.confidence))
+    if len(evidence) > 1:
         best.confidence *= DISAGREEMENT_FACTOR
     return best
 

@@ -228,20 +228,24 @@ def repair_doses(text: str) -> tuple[str, bool]:
     return fixed, fixed != text
 
 
-_LOWER_CAPITAL_I = re.compile(r"^[tl|1!][a-z]{3,}$")
+# A capital I read as t, l, | or 1: the next letter is one that cannot follow t or l
+# at the start of a word ("tnsurance", "lngrid", "1van").
+_LOWER_CAPITAL_I = re.compile(r"^(?:[|1!][a-z]|[tl][nmgsdvcfbkpzq])[a-z]{2,}$")
 
 
 def repair_title_case(text: str) -> tuple[str, bool]:
-    """In a name written in capitals ("Harbor Insurance Company"), a long word whose
-    first letter tesseract read as t, l, | or 1 starts with a capital I."""
+    """In a name written in capitals ("Harbor Insurance Company"), one long word that
+    came out in lower case was misread: its first letter is a capital, and a t, l, |
+    or 1 there is a capital I."""
     words = text.split()
-    long_words = [w for w in words if len(w) >= 4]
-    suspects = [w for w in long_words if _LOWER_CAPITAL_I.match(w)]
-    if not suspects or len(long_words) - len(suspects) < 1:
+    long_words = [w for w in words if len(w) >= 4 and w.isalpha() or _LOWER_CAPITAL_I.match(w)]
+    suspects = [w for w in long_words if not w[0].isupper()]
+    if len(suspects) != 1 or len(long_words) < 2:
         return text, False
-    if not all(w[0].isupper() for w in long_words if w not in suspects):
-        return text, False
-    return " ".join("I" + w[1:] if w in suspects else w for w in words), True
+
+    def capital(word: str) -> str:
+        return "I" + word[1:] if _LOWER_CAPITAL_I.match(word) else word[0].upper() + word[1:]
+    return " ".join(capital(w) if w in suspects else w for w in words), True
 
 
 _GLUED_STREET_TYPE = re.compile(
