@@ -22,6 +22,8 @@ from pathlib import Path
 
 from extraction.benchmarks import Section
 
+from .processes import run_measured
+
 NAME = "exports"
 TITLE = "Exports: CSV and FHIR throughput, peak memory"
 RECORDS, QUICK_RECORDS = 100_000, 10_000
@@ -56,22 +58,19 @@ def measure(url: str, fmt: str, count: int) -> dict:
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="medocr-bench-media-") as media:
         env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": media, "STORAGE_BACKEND": "local"}
-        child = subprocess.Popen(
-            [sys.executable, "-m", "reviews.benchmarks.exports", fmt], cwd=ROOT, env=env, stdout=subprocess.PIPE
-        )
-        output = child.stdout.read()
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
+        # Started through a small launcher: a child spawned by this (large) process
+        # would count this process's resident memory in its own peak.
+        child = run_measured([sys.executable, "-m", "reviews.benchmarks.exports", fmt], env=env)
     if child.returncode != 0:
         raise RuntimeError(f"The {fmt} export process failed with status {child.returncode}.")
-    figures = json.loads(output)
+    figures = json.loads(child.stdout)
     if figures["records"] != count:
         raise RuntimeError(f"The {fmt} export wrote {figures['records']} records, not {count}.")
-    figures["peak_rss_mb"] = usage.ru_maxrss / 1024  # kilobytes on Linux
+    figures["peak_rss_mb"] = child.max_rss_mb
     figures["records_per_second"] = figures["records"] / figures["seconds"]
     # CPU time of the exporting process (the database server's work is not in it):
     # a figure that other load on the machine does not change much.
-    figures["cpu_seconds"] = usage.ru_utime + usage.ru_stime
+    figures["cpu_seconds"] = child.cpu_seconds
     figures["load_average"] = load
     return figures
 

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import redis
@@ -171,3 +172,56 @@ class Gunicorn:
     def output(self) -> str:
         self.log.flush()
         return Path(self.log.name).read_text(errors="replace")[-4000:]
+
+
+@dataclass
+class Measured:
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+    max_rss_mb: float
+    cpu_seconds: float  # user + system time of the program
+
+
+# wait4's ru_maxrss for a child starts at the RSS of the process that spawned
+# it (exec records the old address space's high-water mark), so a large
+# parent would be counted in its child's peak. The measured program is
+# therefore started by this small launcher, which reports its peak.
+LAUNCHER = """
+import os, resource, subprocess, sys
+limit, report = int(sys.argv[1]), sys.argv[2]
+def bound():
+    if limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+child = subprocess.Popen(sys.argv[3:], preexec_fn=bound)
+_, status, usage = os.wait4(child.pid, 0)
+with open(report, "w") as out:
+    out.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
+"""
+
+
+def run_measured(argv: list[str], *, env: dict, cwd: Path = ROOT, address_space_mb: int = 0,
+                 timeout: float | None = None) -> Measured:
+    """Run `argv` to its end; its exit status, output and peak resident memory as the kernel counted it.
+
+    `address_space_mb` sets RLIMIT_AS on the program, so that a runaway
+    allocation fails in it instead of exhausting the machine.
+    """
+    with tempfile.TemporaryDirectory(prefix="medocr-measured-") as folder:
+        report = os.path.join(folder, "usage")
+        with open(os.path.join(folder, "out"), "w+b") as out, open(os.path.join(folder, "err"), "w+b") as err:
+            launcher = subprocess.Popen(
+                [sys.executable, "-c", LAUNCHER, str(address_space_mb * 1024 * 1024), report, *argv],
+                stdout=out, stderr=err, cwd=cwd, env=env, start_new_session=True,
+            )
+            try:
+                launcher.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(launcher.pid, signal.SIGKILL)
+                launcher.wait()
+                raise
+            out.seek(0)
+            err.seek(0)
+            stdout, stderr = out.read(), err.read()
+        returncode, max_rss_kb, cpu = open(report).read().split()
+    return Measured(int(returncode), stdout, stderr, int(max_rss_kb) / 1024, float(cpu))

@@ -9,17 +9,15 @@ the test database (other than the test's own) are terminated.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from django.db import connection
 
 from medocr.celery import app
-from reviews.benchmarks.processes import RedisServer, free_port  # noqa: F401  (used by the proof tests)
+from reviews.benchmarks.processes import Measured as Bounded
+from reviews.benchmarks.processes import RedisServer, run_measured  # noqa: F401  (RedisServer: for the proof tests)
 
 
 def _drop_broker_pools() -> None:
@@ -54,50 +52,12 @@ def terminate_other_connections() -> int:
         return cursor.fetchone()[0]
 
 
-@dataclass
-class Bounded:
-    returncode: int
-    stdout: str
-    stderr: str
-    max_rss_mb: float
-
-
-# A child's peak RSS as the kernel reports it (wait4's ru_maxrss) starts from
-# the RSS of the process that spawned it: exec records the old address
-# space's high-water mark. So the bounded program is started by this small
-# launcher, never directly by the (large) test process.
-LAUNCHER = """
-import os, resource, subprocess, sys
-limit, report = int(sys.argv[1]), sys.argv[2]
-def bound():
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-child = subprocess.Popen(sys.argv[3:], preexec_fn=bound)
-_, status, usage = os.wait4(child.pid, 0)
-with open(report, "w") as out:
-    out.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
-"""
-
-
 def run_bounded(code: str, *, address_space_mb: int, timeout: float = 180.0, env: dict | None = None) -> Bounded:
     """Run `python -c code` under RLIMIT_AS; its exit status, output and peak RSS (from the kernel)."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    with tempfile.TemporaryDirectory(prefix="medocr-bounded-") as folder:
-        report = os.path.join(folder, "usage")
-        with open(os.path.join(folder, "out"), "w+b") as out, open(os.path.join(folder, "err"), "w+b") as err:
-            launcher = subprocess.Popen(
-                [sys.executable, "-c", LAUNCHER, str(address_space_mb * 1024 * 1024), report,
-                 sys.executable, "-c", code],
-                stdout=out, stderr=err, cwd=root, start_new_session=True,
-                env={**os.environ, "OMP_THREAD_LIMIT": "1", **(env or {})},
-            )
-            try:
-                launcher.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(launcher.pid, signal.SIGKILL)
-                launcher.wait()
-                raise AssertionError(f"The bounded program ran longer than {timeout}s.") from None
-            out.seek(0)
-            err.seek(0)
-            stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
-        returncode, max_rss_kb = (int(v) for v in open(report).read().split())
-    return Bounded(returncode, stdout, stderr, max_rss_kb / 1024)
+    try:
+        measured = run_measured([sys.executable, "-c", code], address_space_mb=address_space_mb, timeout=timeout,
+                                env={**os.environ, "OMP_THREAD_LIMIT": "1", **(env or {})})
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"The bounded program ran longer than {timeout}s.") from None
+    return Bounded(measured.returncode, measured.stdout.decode(errors="replace"),
+                   measured.stderr.decode(errors="replace"), measured.max_rss_mb, measured.cpu_seconds)
