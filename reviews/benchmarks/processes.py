@@ -132,6 +132,18 @@ class Workers:
         self.log.flush()
         return Path(self.log.name).read_text(errors="replace")[-4000:]
 
+    def pool_cpu_seconds(self) -> float:
+        """CPU time of the pool processes so far, with that of the tesseract and poppler runs they waited for."""
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
+        ticks = 0
+        for pid in children.split():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            ticks += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
 
 class Gunicorn:
     """gunicorn serving medocr on 127.0.0.1 with the given (production) environment."""
