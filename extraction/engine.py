@@ -80,7 +80,7 @@ class PageReader:
         photo, whose texture it would binarise itself at length.
         """
         clean = preprocess.remove_rules(straight)
-        binary = preprocess.remove_specks(preprocess.binarize(clean))
+        binary = preprocess.black_and_white(clean)
         return clean, read_words(binary, timeout=self.deadline.remaining(), stopwatch=self.stopwatch)
 
     def read(self, number: int, image: Image.Image, keep_image: bool) -> PageResult:

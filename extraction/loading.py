@@ -40,6 +40,7 @@ from extraction.scans import PdfPage, page_scans
 from extraction.types import Limits
 
 POINTS_PER_INCH = 72
+EXIF_ORIENTATION = 0x0112
 _PAGE_SIZE = re.compile(r"([\d.]+) x ([\d.]+) pts")
 
 
@@ -175,7 +176,8 @@ def load_image(path: Path, limits: Limits) -> list[Image.Image]:
                     if frame.width * frame.height > limits.max_pixels:
                         raise too_large_error(limits)
                     frame.load()
-                    pages.append(ImageOps.exif_transpose(frame).convert("RGB"))
+                    turned = frame.getexif().get(EXIF_ORIENTATION, 1) not in (0, 1)
+                    pages.append((ImageOps.exif_transpose(frame) if turned else frame).convert("RGB"))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_large_error(limits) from None
     except DocumentError:

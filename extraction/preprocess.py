@@ -68,6 +68,21 @@ def remove_rules(gray: np.ndarray) -> np.ndarray:
     return cleaned
 
 
+# More dark blobs than this on a page is grain, not print: the page is smoothed first.
+NOISY_COMPONENTS = 12_000
+
+
+def black_and_white(gray: np.ndarray) -> np.ndarray:
+    """The page for tesseract: binarised, specks removed. A grainy photo (thousands of
+    blobs after thresholding, which would keep tesseract busy for minutes) is smoothed
+    before thresholding."""
+    binary = binarize(gray)
+    ink = 255 - binary
+    if cv2.connectedComponents(ink, connectivity=8)[0] > NOISY_COMPONENTS:
+        binary = binarize(cv2.GaussianBlur(gray, (5, 5), 0))
+    return remove_specks(binary)
+
+
 def remove_specks(gray: np.ndarray, text_px: float = TARGET_TEXT_HEIGHT) -> np.ndarray:
     """Paint out what is not print: dust and scanner noise far smaller than a full
     stop, and dark masses far taller than a letter (page edges, a curled corner,
@@ -96,12 +111,13 @@ def binarize(gray: np.ndarray, block: int = 31, offset: int = 14) -> np.ndarray:
 
 
 def _letter_boxes(gray: np.ndarray) -> np.ndarray:
-    """Heights and widths of the dark connected components that look like letters."""
-    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    """Stats of the dark connected components that look like letters (not noise grains)."""
+    ink = cv2.threshold(cv2.medianBlur(gray, 3), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     stats = stats[1:count]
     w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
-    letters = (h >= 4) & (h <= gray.shape[0] / 20) & (w <= 3 * h) & (w >= 1)
+    area = stats[:, cv2.CC_STAT_AREA]
+    letters = (h >= 5) & (h <= gray.shape[0] / 20) & (w <= 3 * h) & (area >= 12) & (area >= 0.15 * w * h)
     return stats[letters]
 
 
@@ -128,7 +144,7 @@ def scale_factor(height: float | None) -> float:
     """How much to resize so letters come near TARGET_TEXT_HEIGHT."""
     if not height or RESCALE_BELOW <= height <= RESCALE_ABOVE:
         return 1.0
-    return min(4.0, TARGET_TEXT_HEIGHT / height)
+    return min(2.5, TARGET_TEXT_HEIGHT / height)
 
 
 def skew_angle(gray: np.ndarray) -> float:

@@ -39,7 +39,7 @@ def corpus_dir() -> Path:
 
 def generated_dir(count: int) -> Path:
     """The fixed generated set, written on first use."""
-    out = Path(settings.BASE_DIR) / "var" / "bench" / f"generated-{GENERATED_SEED}-{count}"
+    out = Path(settings.BASE_DIR) / "var" / "bench" / f"generated-v{synth.VERSION}-{GENERATED_SEED}-{count}"
     if not (out / "ground_truth.json").is_file():
         synth.generate_set(out, count, GENERATED_SEED)
     return out

@@ -25,6 +25,8 @@ from extraction.synth.degrade import PRESETS, degrade, spec_for
 from extraction.synth.forms import draw_patient_details, draw_prescription
 
 FORMATS = ("pdf", "png", "jpeg", "tiff")
+# Bumped whenever the same seed would draw a different document, so stored sets are redrawn.
+VERSION = 2
 EXTENSIONS = {"pdf": "pdf", "png": "png", "jpeg": "jpg", "tiff": "tif"}
 _DRAW = {
     PRESCRIPTION: (values.prescription, draw_prescription),

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-PRESETS = ("clean", "scan", "photo", "rotated", "lowres")
+PRESETS = ("clean", "scan", "photo", "rotated", "lowres", "harsh")
 
 
 def spec_for(name: str, rng: random.Random) -> dict:
@@ -33,6 +33,10 @@ def spec_for(name: str, rng: random.Random) -> dict:
     if name == "lowres":
         return {"dpi": rng.choice([110, 120, 135]), "skew": rng.uniform(-1.5, 1.5), "blur": rng.uniform(0.2, 0.5),
                 "noise": rng.uniform(2, 6), "jpeg": rng.randint(70, 90)}
+    if name == "harsh":  # a bad phone photo: coarse, soft, noisy, shadowed, squeezed JPEG
+        return {"dpi": rng.choice([100, 110]), "skew": rng.uniform(-5, 5), "perspective": rng.uniform(0.02, 0.04),
+                "shadow": rng.uniform(0.45, 0.65), "light": rng.uniform(0.2, 0.35), "blur": rng.uniform(0.8, 1.2),
+                "noise": rng.uniform(8, 12), "jpeg": rng.randint(45, 60)}
     raise ValueError(f"Unknown degradation {name!r}; expected one of {', '.join(PRESETS)}.")
 
 
