@@ -55,9 +55,14 @@ def sideways_share(words, width: int, height: int) -> float:
     return tall / len(long_words)
 
 
+# A page of the two forms carries far more words than this; fewer is a page read wrong way up.
+EXPECTED_WORDS = 20
+
+
 def reading_score(words, image: np.ndarray) -> float:
-    """How well a page read: confident words, running across the page (not up or down it)."""
-    return text_quality(words) * (1.0 - sideways_share(words, image.shape[1], image.shape[0]))
+    """How well a page read: enough confident words, running across the page (not up or down it)."""
+    enough = min(1.0, len(words) / EXPECTED_WORDS)
+    return enough * text_quality(words) * (1.0 - sideways_share(words, image.shape[1], image.shape[0]))
 
 
 class PageReader:

@@ -13,6 +13,7 @@ from extraction.parsers import values
 from extraction.parsers.base import (
     Span, blank_field, column_split, find_label, make_field, read_field, row_text, strip_edges,
 )
+from extraction.ocr import text_quality
 from extraction.types import FieldResult, PageResult, Word
 
 # How sure the engine is that an optional field really is blank when its area has no text.
@@ -85,7 +86,11 @@ class Area:
         if rect[1] >= rect[3] or rect[0] >= rect[2]:
             return blank_field()
         page = self.pages[label.page]
-        return read_field(page, rect, lambda rows: build(label.page, self.limited(rows, limit)))
+        result = read_field(page, rect, lambda rows: build(label.page, self.limited(rows, limit)))
+        if result.value is None and result.confidence > 0:
+            # An empty answer is only as certain as the page was readable.
+            result.confidence *= min(1.0, text_quality(page.words) / 0.6)
+        return result
 
     def split(self, right_label: str, top_label: str, bottom_label: str | None, fallback: float = 0.49) -> float:
         """Where the left column ends, beside `right_label`, between two labels' heights."""

@@ -26,7 +26,7 @@ from extraction.synth.forms import draw_patient_details, draw_prescription
 
 FORMATS = ("pdf", "png", "jpeg", "tiff")
 # Bumped whenever the same seed would draw a different document, so stored sets are redrawn.
-VERSION = 2
+VERSION = 3
 EXTENSIONS = {"pdf": "pdf", "png": "png", "jpeg": "jpg", "tiff": "tif"}
 _DRAW = {
     PRESCRIPTION: (values.prescription, draw_prescription),

@@ -34,9 +34,9 @@ def spec_for(name: str, rng: random.Random) -> dict:
         return {"dpi": rng.choice([110, 120, 135]), "skew": rng.uniform(-1.5, 1.5), "blur": rng.uniform(0.2, 0.5),
                 "noise": rng.uniform(2, 6), "jpeg": rng.randint(70, 90)}
     if name == "harsh":  # a bad phone photo: coarse, soft, noisy, shadowed, squeezed JPEG
-        return {"dpi": rng.choice([100, 110]), "skew": rng.uniform(-5, 5), "perspective": rng.uniform(0.02, 0.04),
-                "shadow": rng.uniform(0.45, 0.65), "light": rng.uniform(0.2, 0.35), "blur": rng.uniform(0.8, 1.2),
-                "noise": rng.uniform(8, 12), "jpeg": rng.randint(45, 60)}
+        return {"dpi": rng.choice([120, 130]), "skew": rng.uniform(-5, 5), "perspective": rng.uniform(0.02, 0.04),
+                "shadow": rng.uniform(0.45, 0.65), "light": rng.uniform(0.2, 0.35), "blur": rng.uniform(0.7, 1.0),
+                "noise": rng.uniform(6, 9), "jpeg": rng.randint(50, 65)}
     raise ValueError(f"Unknown degradation {name!r}; expected one of {', '.join(PRESETS)}.")
 
 
