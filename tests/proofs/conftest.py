@@ -45,8 +45,8 @@ def worker(transactional_db, broker, media):
     celery = CeleryWorker(concurrency=1, env={
         "REDIS_URL": broker.url, "TEST_REDIS_URL": broker.url, "MEDIA_ROOT": str(media), "TEST_MEDIA_ROOT": str(media),
     })
-    celery.start(timeout=60)
     try:
+        celery.start(timeout=60)  # a worker that never answered is stopped too
         yield celery
     finally:
         celery.stop()
