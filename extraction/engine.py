@@ -140,6 +140,25 @@ def parse(kind: str, pages: list[PageResult]) -> dict:
     return PARSERS[kind].parse(pages) if waiting else fields
 
 
+# No value read from a page is surer than the page's words were on average, plus this.
+PAGE_CONFIDENCE_MARGIN = 0.12
+
+
+def page_confidence(page: PageResult) -> float:
+    """The mean confidence of a page's words: low on a blurred, grainy or dark photo."""
+    return sum(w.confidence for w in page.words) / len(page.words) if page.words else 0.0
+
+
+def cap_by_page(fields: dict, pages: list[PageResult]) -> dict:
+    """On a bad photo even confidently read words are often wrong, so every value read
+    from it is sent to review: its confidence is capped by the page's."""
+    caps = {page.number: page_confidence(page) + PAGE_CONFIDENCE_MARGIN for page in pages}
+    for result in fields.values():
+        if result.page in caps:
+            result.confidence = min(result.confidence, caps[result.page])
+    return fields
+
+
 def extract(path: str | Path, kind: str = AUTO, *, limits: Limits | None = None,
             keep_images: bool = False) -> Extraction:
     """Read the document at `path`; raises extraction.errors.DocumentError if it cannot."""
@@ -159,7 +178,7 @@ def extract(path: str | Path, kind: str = AUTO, *, limits: Limits | None = None,
         kind, kind_confidence = result.kind, result.confidence
     else:
         kind_confidence = 1.0
-    fields = parse(kind, pages)
+    fields = cap_by_page(parse(kind, pages), pages)
     for page in pages:
         page.reader = None  # lets the page image go
     finished = time.perf_counter()

@@ -32,6 +32,7 @@ class Span:
     page: int
     words: list[Word]
     score: float = 100.0
+    line_start: float | None = None  # left edge of the line the label begins ("Have you had the ...")
 
     @property
     def left(self) -> float:
@@ -72,8 +73,19 @@ def find_label(pages: list[PageResult], phrase: str, *, min_score: float = 78.0,
                 word_score = sum(fuzz.ratio(a, b) for a, b in zip(wanted, window)) / len(wanted)
                 score = max(joined_score, word_score)
                 if score >= min_score and (best is None or score > best.score):
-                    best = Span(result.number, line[start:start + len(wanted)], score)
+                    best = Span(result.number, line[start:start + len(wanted)], score, _line_start(line, start))
     return best
+
+
+def _line_start(line: list[Word], start: int) -> float:
+    """The left edge of the run of words that leads up to line[start] without a wide gap."""
+    first = start
+    while first > 0:
+        gap = line[first].bbox[0] - line[first - 1].bbox[2]
+        if gap > 2.5 * (line[first].bbox[3] - line[first].bbox[1]):
+            break
+        first -= 1
+    return line[first].bbox[0]
 
 
 def words_in(page: PageResult, left: float, top: float, right: float, bottom: float) -> list[Word]:

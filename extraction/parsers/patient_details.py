@@ -16,6 +16,8 @@ from extraction.parsers.base import (
 from extraction.ocr import text_quality
 from extraction.types import FieldResult, PageResult, Word
 
+# `left=MARGIN`: the value starts under the beginning of its label's line.
+MARGIN = -1.0
 # How sure the engine is that an optional field really is blank when its area has no text.
 BLANK_CONFIDENCE = 0.9
 # A row that is a phone number, even misread: digits (or look-alikes) and ()-. only.
@@ -72,13 +74,17 @@ class Area:
         return min(tops, default=1.0)
 
     def rect_under(self, label: Span, left: float | None, right: float) -> tuple[float, float, float, float]:
+        if left == MARGIN:  # the answer sits under the start of the question's line
+            left = max(0.0, (label.line_start if label.line_start is not None else label.left) - 0.04)
         start = max(0.0, label.left - 0.03) if left is None else left
         bottom = self.next_label_top(label, start, right) - 0.1 * label.height
         return start, label.bottom + 0.1 * label.height, right, bottom
 
     def field(self, name: str, build, left: float | None = None, right: float = 1.0,
-              limit: int = 4) -> FieldResult:
-        """`build(page, rows)` from the rows under label `name`, read again if unsure."""
+              limit: int = 4, near: float | None = None) -> FieldResult:
+        """`build(page, rows)` from the rows under label `name`, read again if unsure.
+        With `near`, a value must start within that many label heights under the label
+        (a short answer further down belongs to the next label, whose own was not read)."""
         label = self.labels.get(name)
         if label is None:
             return blank_field()
@@ -86,7 +92,13 @@ class Area:
         if rect[1] >= rect[3] or rect[0] >= rect[2]:
             return blank_field()
         page = self.pages[label.page]
-        result = read_field(page, rect, lambda rows: build(label.page, self.limited(rows, limit)))
+
+        def rows_for(rows):
+            rows = self.limited(rows, limit)
+            if near is not None and rows and min(w.bbox[1] for w in rows[0]) - label.bottom > near * label.height:
+                return []
+            return rows
+        result = read_field(page, rect, lambda rows: build(label.page, rows_for(rows)))
         if result.value is None and result.confidence > 0:
             # An empty answer is only as certain as the page was readable.
             result.confidence *= min(1.0, text_quality(page.words) / 0.6)
@@ -248,9 +260,9 @@ class PatientDetailsParser:
             "patient_name": area.field("info", patient_block_field("name"), right=split, limit=6),
             "phone_number": area.field("info", patient_block_field("phone"), right=split, limit=6),
             "patient_address": area.field("info", patient_block_field("address"), right=split, limit=6),
-            "birth_date": area.field("birth", date_field, left=split, limit=1),
-            "weight": area.field("weight", integer_field(1, 400), left=split, limit=1),
-            "height": area.field("height", integer_field(30, 250), left=split, limit=1),
+            "birth_date": area.field("birth", date_field, left=split, limit=1, near=3),
+            "weight": area.field("weight", integer_field(1, 400), left=split, limit=1, near=3),
+            "height": area.field("height", integer_field(30, 250), left=split, limit=1, near=3),
         }
 
     def _emergency(self, area: Area, labels) -> dict[str, FieldResult]:
@@ -260,7 +272,7 @@ class PatientDetailsParser:
             phone = area.field("home_phone", lambda page, rows: phone_field(page, rows) if rows
                                else blank_field(BLANK_CONFIDENCE), right=split, limit=1)
         return {
-            "emergency_contact_name": area.field("emergency", name_field, left=0.0, right=split, limit=1),
+            "emergency_contact_name": area.field("emergency", name_field, left=MARGIN, right=split, limit=1),
             "emergency_contact_phone": phone,
             "emergency_contact_address": area.field("emergency", address_field, left=split, limit=4),
         }
@@ -269,10 +281,10 @@ class PatientDetailsParser:
         immune = ("IMMUNE", "NOT IMMUNE")
         split = area.split("measles", "history", "hepatitis")
         return {
-            "chicken_pox": area.field("chicken_pox", choice_field(immune), left=0.0, right=split, limit=2),
+            "chicken_pox": area.field("chicken_pox", choice_field(immune), left=MARGIN, right=split, limit=2),
             "measles": self._measles(area, immune, split),
-            "hepatitis_b_vaccination": area.field("hepatitis", choice_field(("Yes", "No")), left=0.0, limit=2),
-            "medical_problems": area.field("problems", optional_text_field, left=0.0, limit=3),
+            "hepatitis_b_vaccination": area.field("hepatitis", choice_field(("Yes", "No")), left=MARGIN, limit=2),
+            "medical_problems": area.field("problems", optional_text_field, left=MARGIN, limit=3),
         }
 
     @staticmethod
@@ -295,9 +307,9 @@ class PatientDetailsParser:
             "insurance_company": area.field("company", company_field, right=split, limit=2),
             "policy_number": area.field("policy", policy_field, right=split, limit=1),
             "insurance_expiry_date": area.field("expiry", date_field, left=split, limit=1),
-            "has_insurance": area.field("has_insurance", choice_field(("Yes", "No")), left=0.0, limit=2),
-            "allergies": area.field("allergies", optional_text_field, left=0.0, limit=3),
-            "regular_medications": area.field("medications", optional_text_field, left=0.0, limit=3),
+            "has_insurance": area.field("has_insurance", choice_field(("Yes", "No")), left=MARGIN, limit=2),
+            "allergies": area.field("allergies", optional_text_field, left=MARGIN, limit=3),
+            "regular_medications": area.field("medications", optional_text_field, left=MARGIN, limit=3),
         }
         company, expiry = labels["company"], labels["expiry"]
         if company is not None and expiry is not None and expiry.page == company.page:

@@ -217,6 +217,7 @@ def read_choice(text: str, choices: tuple[str, ...]) -> tuple[str | None, float,
 
 
 _DOSE_UNIT = re.compile(r"(?<=\d)\s*(md|rng|mq|rnq|ng|m9|mgs)\b", re.IGNORECASE)
+_MICROGRAM = re.compile(r"(?<=\d)\s*(meg|mcq|rncg|mcgs|rneg)\b", re.IGNORECASE)
 _NUMBER_IN_DOSE = re.compile(r"\b[\dOoIl|]+(?:[.,][\dOoIl|]+)?(?=\s*(?:mg|mcg|g|gram|grams|ml|units?|iu)\b)", re.IGNORECASE)
 
 
@@ -224,6 +225,7 @@ def repair_doses(text: str) -> tuple[str, bool]:
     """Fix the unit and number of a dose ("20 md" is "20 mg", "2O mg" is "20 mg")."""
     fixed = _NUMBER_IN_DOSE.sub(lambda m: as_digits(m.group(0)) if _digit_like(m.group(0)) else m.group(0), text)
     fixed = _DOSE_UNIT.sub(lambda m: " mg" if fixed[m.start() - 1:m.start()] != " " else "mg", fixed)
+    fixed = _MICROGRAM.sub(lambda m: " mcg" if fixed[m.start() - 1:m.start()] != " " else "mcg", fixed)
     fixed = re.sub(r"(?<=\d) {2,}mg", " mg", fixed)
     return fixed, fixed != text
 
@@ -248,6 +250,8 @@ def repair_title_case(text: str) -> tuple[str, bool]:
     return " ".join(capital(w) if w in suspects else w for w in words), True
 
 
+STREET_TYPES = ("Dr", "St", "Rd", "Ave", "Blvd", "Ln", "Lane", "Way", "Ct", "Court", "Road", "Street",
+                "Drive", "Avenue", "Pl", "Place", "Hwy", "Terrace", "Parkway")
 _GLUED_STREET_TYPE = re.compile(
     r"(?<=[a-z])(Dr|St|Rd|Ave|Blvd|Ln|Lane|Way|Ct|Court|Road|Street|Drive|Avenue|Pl|Place|Hwy)(?=[\s,.]|$)")
 _SPLIT_ZIP = re.compile(r"(?<=, )(\d{1,4}) (\d{1,4})(?=,|$)")
@@ -274,9 +278,18 @@ def _state_word(word: str) -> str:
 
 def repair_address(text: str) -> tuple[str, bool]:
     """Spaces tesseract lost or added in an address: "AshDr" is "Ash Dr"; a five-digit
-    postcode read as "1 0005" is "10005"; a state misread by a letter ("Ohlo")."""
+    postcode read as "1 0005" is "10005"; a street type ("Bivd") or a state ("Ohlo")
+    misread by a letter."""
     fixed = _GLUED_STREET_TYPE.sub(r" \1", text)
     parts = fixed.split(", ")
+    street = parts[0].split(" ")
+    if len(street) >= 3 and street[0][:1].isdigit():
+        last = street[-1]
+        known = {t.casefold() for t in STREET_TYPES}
+        match = process.extractOne(last.casefold(), sorted(known), scorer=fuzz.ratio, score_cutoff=74)
+        if match and len(match[0]) == len(last) and last.casefold() not in known:
+            word = match[0].capitalize() if last[:1].isupper() else match[0]
+            parts[0] = " ".join(street[:-1] + [word])
     fixed = ", ".join(_state_word(part) if " " not in part else part for part in parts)
     fixed = _SPLIT_ZIP.sub(lambda m: m.group(1) + m.group(2) if len(m.group(1) + m.group(2)) == 5 else m.group(0),
                            fixed)

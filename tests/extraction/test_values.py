@@ -72,3 +72,9 @@ def test_state_names_misread_by_a_letter():
     assert repair_address("67 Lake Road, Columbus, Ohlo, 45520") == ("67 Lake Road, Columbus, Ohio, 45520", True)
     assert repair_address("5 Mill Rd, Salem, Oregan, 97301") == ("5 Mill Rd, Salem, Oregon, 97301", True)
     assert repair_address("5 Mill Rd, Columbus, Ohio") == ("5 Mill Rd, Columbus, Ohio", False)
+
+
+def test_street_type_and_microgram_misreads():
+    assert repair_address("8695 River Bivd, Columbus, OH") == ("8695 River Blvd, Columbus, OH", True)
+    assert repair_address("9 harbor court, salem, OR") == ("9 harbor court, salem, OR", False)
+    assert repair_doses("Levothyroxine 100 meg") == ("Levothyroxine 100 mcg", True)
