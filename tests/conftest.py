@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.s3 import S3Server
 from tests.support.worker import CeleryWorker
 
 
@@ -19,3 +20,15 @@ def celery_worker(transactional_db, settings):
         yield worker
     finally:
         worker.stop()
+
+
+@pytest.fixture
+def s3_store(settings):
+    """A real S3-compatible server (moto) on loopback, used as this process's default storage."""
+    server = S3Server()
+    server.start()
+    settings.STORAGES = server.storages_setting(settings.STORAGES["staticfiles"])
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -4,29 +4,17 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from tests.support.s3 import S3Server
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def s3(settings):
-    server = S3Server()
-    server.start()
-    settings.STORAGES = server.storages_setting(settings.STORAGES["staticfiles"])
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def test_default_storage_writes_private_objects_to_the_s3_store(s3):
+def test_default_storage_writes_private_objects_to_the_s3_store(s3_store):
     name = default_storage.save("originals/1/scan", ContentFile(b"%PDF-1.4 test"))
 
-    assert s3.keys() == [name]
+    assert s3_store.keys() == [name]
     with default_storage.open(name) as handle:
         assert handle.read() == b"%PDF-1.4 test"
-    acl = s3.client().get_object_acl(Bucket=s3.bucket, Key=name)
+    acl = s3_store.client().get_object_acl(Bucket=s3_store.bucket, Key=name)
     assert [grant["Permission"] for grant in acl["Grants"]] == ["FULL_CONTROL"]
 
 

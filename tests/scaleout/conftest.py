@@ -9,21 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.support.s3 import S3Server
 from tests.support.worker import CeleryWorker
-
-
-@pytest.fixture
-def s3_store(settings):
-    server = S3Server()
-    server.start()
-    settings.STORAGES = server.storages_setting(settings.STORAGES["staticfiles"])
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def ocr_worker(store: S3Server, media_root: Path, *, hostname: str | None = None, endpoint: str | None = None):
