@@ -6,7 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from .forms.upload import MultipleFileField
-from .models import AuditEvent, Batch, BatchAlert, Document, DocumentStatus, ExtractedField, Membership, Organization, Page
+from .models import AuditEvent, Batch, BatchAlert, Document, DocumentStatus, Membership, Organization, Page
 from .roles import ADMIN, has_role
 from .services import intake, processing
 

@@ -1,9 +1,7 @@
 from pathlib import Path
 
-import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-
 
 ROOT = Path(__file__).resolve().parents[2]
 
