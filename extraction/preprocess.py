@@ -10,6 +10,7 @@ and `rescale` (bring letters to the size tesseract reads best), `skew_angle` and
 from __future__ import annotations
 
 import re
+import tempfile
 
 import cv2
 import numpy as np
@@ -207,10 +208,14 @@ def osd_rotation(gray: np.ndarray, timeout: int = 30) -> tuple[int, float]:
     cheaper than on the full page and just as sure for printed forms.
     """
     small, _ = working_copy(gray, OSD_WIDTH)
-    try:
-        report = pytesseract.image_to_osd(small, config="--psm 0", timeout=timeout)
-    except pytesseract.TesseractError:
-        return 0, 0.0  # too little text to tell
+    # Handed over as an uncompressed PGM file: pytesseract would spend longer
+    # compressing a PNG than tesseract spends on the page.
+    with tempfile.NamedTemporaryFile(prefix="medocr-osd-", suffix=".pgm") as image_file:
+        cv2.imwrite(image_file.name, small)
+        try:
+            report = pytesseract.image_to_osd(image_file.name, config="--psm 0", timeout=timeout)
+        except pytesseract.TesseractError:
+            return 0, 0.0  # too little text to tell
     rotate_match, confidence_match = _OSD_ROTATE.search(report), _OSD_CONFIDENCE.search(report)
     if not rotate_match:
         return 0, 0.0
