@@ -14,9 +14,10 @@ SOAK_DOCUMENTS = int(os.environ.get("SOAK_DOCUMENTS", "60" if SOAK else "20"))
 
 
 @pytest.fixture
-def broker():
-    """A redis-server on a free loopback port, with append-only persistence; this process enqueues on it."""
-    server = RedisServer(appendonly=True)
+def broker(request):
+    """A redis-server on a free loopback port, with append-only persistence unless the test's
+    parameter says False; this process enqueues on it."""
+    server = RedisServer(appendonly=getattr(request, "param", True))
     server.start()
     try:
         with use_broker(server.url):

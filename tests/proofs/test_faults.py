@@ -15,6 +15,8 @@ import time
 import pytest
 from django.db import connection
 
+from reviews.models import DocumentStatus
+from reviews.services.processing import reprocess
 from tests.proofs.checks import (
     assert_each_processed_exactly_once,
     intake_batch,
@@ -22,6 +24,7 @@ from tests.proofs.checks import (
     wait_until_final,
 )
 from tests.proofs.conftest import SOAK, SOAK_DOCUMENTS
+from tests.support import documents
 from tests.support.faults import terminate_other_connections
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
@@ -56,6 +59,32 @@ def test_redis_restarted_mid_batch_loses_no_queued_task(worker, broker):
     wait_until_final(batch, worker=worker, timeout=TIMEOUT)
     assert_each_processed_exactly_once(batch, N)
     assert worker.process.poll() is None
+
+
+@pytest.mark.parametrize("broker", [False], indirect=True, ids=["no-persistence"])
+def test_without_persistence_a_redis_restart_loses_queued_tasks_until_they_are_reprocessed(worker, broker):
+    """Why the deployment runs Redis with appendonly: without it the queue is gone after a restart."""
+    batch = intake_batch(N, "Volatile")
+    wait_for_document_in_flight(batch, worker=worker)
+
+    broker.restart(down_seconds=1)
+
+    def settled():
+        if batch.documents.filter(status=DocumentStatus.PROCESSING).exists():
+            return False
+        waiting = batch.documents.filter(status=DocumentStatus.QUEUED).count()
+        time.sleep(3)  # the worker is idle: nothing is left to deliver
+        return waiting == batch.documents.filter(status=DocumentStatus.QUEUED).count()
+
+    documents.wait_until(settled, timeout=TIMEOUT, worker=worker)
+    lost = list(batch.documents.filter(status=DocumentStatus.QUEUED))
+    assert len(lost) > 0 and broker.queued() == 0
+    assert batch.documents.filter(status=DocumentStatus.NEEDS_REVIEW).count() == N - len(lost)
+    # The admin's re-process action sends them again; then nothing is missing.
+    admin = documents.user_with_role("floor-admin", "admin", staff=True)
+    assert len(reprocess(documents=lost, actor=admin).queued) == len(lost)
+    wait_until_final(batch, worker=worker, timeout=TIMEOUT)
+    assert_each_processed_exactly_once(batch, N)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
