@@ -6,7 +6,9 @@ a Redis of the test's own work through it, injects one fault mid-task, and then
 checks every document: it reached review, its status history shows one
 processing → needs_review change (a redelivered task may restart processing,
 and that shows too), it has exactly one set of pages and fields, and no page
-image of an interrupted run is left in storage.
+image of an interrupted run is left in storage. The Redis restarts with
+append-only persistence, as deployed; one scenario restarts it without, to show
+what that setting holds (the queued tasks are lost until re-processed).
 """
 from __future__ import annotations
 
