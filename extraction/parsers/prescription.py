@@ -21,11 +21,14 @@ FIELDS = ("prescriber_name", "prescription_date", "patient_name", "patient_addre
 
 
 _MISREAD_DOCTOR = re.compile(r"^(?:Or|0r|Br|D r|Dt|Dn)(?=\.?\s+[A-Z])")
+# A comma or colon right after the opening title is its full stop misread.
+_MISREAD_TITLE_STOP = re.compile(r"^(Dr)[,:;](?=\s+[A-Z])")
 
 
 def _doctor(text: str) -> tuple[str, bool]:
-    """The title that opens a prescriber's name: "Or John" or "0r John" is "Dr John"."""
-    fixed = _MISREAD_DOCTOR.sub("Dr", text)
+    """The title that opens a prescriber's name: "Or John" or "0r John" is "Dr John",
+    and "Dr, John" is "Dr. John"."""
+    fixed = _MISREAD_TITLE_STOP.sub(r"\1.", _MISREAD_DOCTOR.sub("Dr", text))
     return fixed, fixed != text
 
 

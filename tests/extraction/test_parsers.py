@@ -149,3 +149,11 @@ def test_blank_optional_fields_are_null_and_confidently_blank():
     assert fields["emergency_contact_phone"].confidence == 0.9
     assert fields["allergies"].value is None
     assert fields["regular_medications"].value == "Insulin"
+
+
+def test_prescriber_title_read_with_a_comma_for_its_full_stop_is_repaired():
+    from extraction.parsers.prescription import _doctor
+
+    assert _doctor("Dr, Rafael Murphy, MD") == ("Dr. Rafael Murphy, MD", True)
+    assert _doctor("Dr: Anna Berg") == ("Dr. Anna Berg", True)
+    assert _doctor("Dr. Anna Berg, MD") == ("Dr. Anna Berg, MD", False)
