@@ -78,10 +78,17 @@ def black_and_white(gray: np.ndarray) -> np.ndarray:
     blobs after thresholding, which would keep tesseract busy for minutes) is smoothed
     before thresholding."""
     binary = binarize(gray)
-    ink = 255 - binary
-    if cv2.connectedComponents(ink, connectivity=8)[0] > NOISY_COMPONENTS:
+    blobs = _ink_blobs(binary)
+    if blobs[0] > NOISY_COMPONENTS:
         binary = binarize(cv2.GaussianBlur(gray, (5, 5), 0))
-    return remove_specks(binary)
+        blobs = _ink_blobs(binary)
+    return _without_specks(binary, *blobs)
+
+
+def _ink_blobs(binary: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """(count, labels, stats) of the black blobs of a black-on-white page."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(255 - binary, connectivity=8)
+    return count, labels, stats
 
 
 def remove_specks(gray: np.ndarray, text_px: float = TARGET_TEXT_HEIGHT) -> np.ndarray:
@@ -90,7 +97,11 @@ def remove_specks(gray: np.ndarray, text_px: float = TARGET_TEXT_HEIGHT) -> np.n
     the table around a photographed sheet), which make tesseract skip the text
     beside them."""
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    return _without_specks(gray, *cv2.connectedComponentsWithStats(ink, connectivity=8)[:3], text_px=text_px)
+
+
+def _without_specks(gray: np.ndarray, count: int, labels: np.ndarray, stats: np.ndarray,
+                    text_px: float = TARGET_TEXT_HEIGHT) -> np.ndarray:
     area, height = stats[:, cv2.CC_STAT_AREA], stats[:, cv2.CC_STAT_HEIGHT]
     width = stats[:, cv2.CC_STAT_WIDTH]
     drop = (area < max(4, int((text_px / 12) ** 2))) | (height > 5 * text_px) | (width > 40 * text_px)
