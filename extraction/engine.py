@@ -65,6 +65,16 @@ def reading_score(words, image: np.ndarray) -> float:
     return enough * text_quality(words) * (1.0 - sideways_share(words, image.shape[1], image.shape[0]))
 
 
+def separate_pages(images: list[Image.Image]) -> list[Image.Image]:
+    """Each picture of two pages stacked while turned on their sides, as its two pages."""
+    pages = []
+    for image in images:
+        cut = preprocess.stacked_sideways_split(preprocess.to_gray(image))
+        pages.extend([image] if cut is None else
+                     [image.crop((0, 0, image.width, cut)), image.crop((0, cut, image.width, image.height))])
+    return pages
+
+
 class PageReader:
     """Runs the page steps and keeps the geometry needed to redraw the upright page."""
 
@@ -171,7 +181,7 @@ def extract(path: str | Path, kind: str = AUTO, *, limits: Limits | None = None,
     started = time.perf_counter()
     deadline = Deadline(limits.timeout_seconds)
     stopwatch = Stopwatch()
-    images = load_pages(path, limits, deadline)
+    images = separate_pages(load_pages(path, limits, deadline))
     loaded = time.perf_counter()
     reader = PageReader(deadline, stopwatch)
     pages = [reader.read(n, image, keep_images) for n, image in enumerate(images, start=1)]

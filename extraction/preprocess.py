@@ -228,6 +228,25 @@ def lines_run_up(gray: np.ndarray) -> bool:
     return up >= 10 and up > 2 * across
 
 
+# Taller than this (height / width) is more than one page turned on its side.
+STACKED_SIDEWAYS_RATIO = 1.45
+
+
+def stacked_sideways_split(gray: np.ndarray) -> int | None:
+    """The row between two pages stacked one above the other, each turned on its side
+    (once turned upright they would stand side by side, and their columns would run
+    into each other), or None when the picture is not such a stack. The cut is the
+    row with the least ink in the middle fifth of the picture."""
+    height, width = gray.shape[:2]
+    if height < STACKED_SIDEWAYS_RATIO * width or not lines_run_up(gray):
+        return None
+    small, factor = working_copy(gray, 500)
+    ink = (cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1] > 0).sum(axis=1)
+    ink = np.convolve(ink, np.ones(5) / 5, mode="same")
+    low, high = int(0.4 * len(ink)), int(0.6 * len(ink))
+    return int((low + int(np.argmin(ink[low:high]))) / factor)
+
+
 _OSD_ROTATE = re.compile(r"Rotate: (\d+)")
 _OSD_CONFIDENCE = re.compile(r"Orientation confidence: ([\d.]+)")
 

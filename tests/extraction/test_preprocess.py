@@ -24,3 +24,15 @@ def test_lines_up_or_down_the_page_are_sideways():
 
 def test_a_blank_page_is_not_sideways():
     assert not preprocess.lines_run_up(np.full((1400, 1000), 255, np.uint8))
+
+
+def test_two_sideways_pages_stacked_are_cut_between_them():
+    sideways = preprocess.rotate(text_page(), 90)  # 1000 tall, 1400 wide
+    stack = np.vstack([sideways, np.full((60, 1400), 255, np.uint8), sideways])
+    cut = preprocess.stacked_sideways_split(stack)
+    assert cut is not None and 1000 <= cut <= 1060
+
+
+def test_one_page_or_an_upright_stack_is_not_cut():
+    assert preprocess.stacked_sideways_split(preprocess.rotate(text_page(), 90)) is None
+    assert preprocess.stacked_sideways_split(np.vstack([text_page(), text_page()])) is None
