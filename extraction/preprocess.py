@@ -235,7 +235,7 @@ STACKED_SIDEWAYS_RATIO = 1.45
 def stacked_sideways_split(gray: np.ndarray) -> int | None:
     """The row between two pages stacked one above the other, each turned on its side
     (once turned upright they would stand side by side, and their columns would run
-    into each other), or None when the picture is not such a stack. The cut is the
+    into each other), or None when the picture is not such a stack. The cut is a
     row with the least ink in the middle fifth of the picture."""
     height, width = gray.shape[:2]
     if height < STACKED_SIDEWAYS_RATIO * width or not lines_run_up(gray):
@@ -244,7 +244,10 @@ def stacked_sideways_split(gray: np.ndarray) -> int | None:
     ink = (cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1] > 0).sum(axis=1)
     ink = np.convolve(ink, np.ones(5) / 5, mode="same")
     low, high = int(0.4 * len(ink)), int(0.6 * len(ink))
-    return int((low + int(np.argmin(ink[low:high]))) / factor)
+    band = ink[low:high]
+    # Of the emptiest rows (a page's own blank margin may be as empty), the one nearest the middle.
+    emptiest = np.flatnonzero(band <= band.min() + 0.5) + low
+    return int(emptiest[np.argmin(np.abs(emptiest - len(ink) / 2))] / factor)
 
 
 _OSD_ROTATE = re.compile(r"Rotate: (\d+)")
