@@ -1,12 +1,15 @@
 """Web latency under load: the queue and review pages with 100 000 documents and 20 logged-in clients.
 
-It needs PostgreSQL and wrk (Debian's; `make bench` installs it). On the server of
+It needs PostgreSQL, wrk and nginx (Debian's; `make bench` installs them). On the server of
 DATABASE_URL it creates a database of its own, migrates it and seeds it with COPY
 (reviews/benchmarks/load_seed.py: 100 000 documents with fields, pages and audit
 trails, or 10 000 with --quick). gunicorn then serves medocr with production
 settings (DEBUG=0, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, the cache on a
 Redis of the benchmark's own; SECURE_SSL_REDIRECT=0 because the clients speak plain
-http on loopback). Twenty reviewers log in through the login form, each getting
+http on loopback) behind nginx, as the deployment puts a proxy in front of it:
+gunicorn's sync workers rely on one to read whole requests, and wrk opens a
+paced client's next connection before its wait, which would otherwise hold a
+worker idle for the whole wait. Twenty reviewers log in through the login form, each getting
 its own session cookie. Two wrk processes run side by side, one thread and one
 connection per client: ten clients on the queue page (default view, pages 1 to 5
 in turn) and ten on the review page, each opening a different document waiting
@@ -54,12 +57,12 @@ def run(options) -> Section:
     if db["ENGINE"] != "django.db.backends.postgresql":
         return Section(NAME, TITLE, "Skipped: the load benchmark needs DATABASE_URL to name a PostgreSQL server.\n",
                        {"skipped": "needs PostgreSQL"})
-    if shutil.which("wrk") is None:
-        return Section(NAME, TITLE, "Skipped: wrk is not installed (`make bench` installs it).\n",
-                       {"skipped": "needs wrk"})
+    if shutil.which("wrk") is None or shutil.which("nginx") is None:
+        return Section(NAME, TITLE, "Skipped: wrk or nginx is not installed (`make bench` installs both).\n",
+                       {"skipped": "needs wrk and nginx"})
     from .export_seed import bench_database
     from .load_seed import needs_review_ids, seed
-    from .processes import Gunicorn, RedisServer
+    from .processes import Gunicorn, Nginx, RedisServer
 
     count = QUICK_DOCUMENTS if options.get("quick") else DOCUMENTS
     seconds = QUICK_SECONDS if options.get("quick") else SECONDS
@@ -71,14 +74,14 @@ def run(options) -> Section:
         manage(env, "collectstatic", "--noinput", "-v", "0")
         seeded = seed(url, count)
         ids = needs_review_ids(url)
-        with Gunicorn(workers=GUNICORN_WORKERS, env=env) as server:
-            sessions = write_sessions(server.url, Path(folder))
+        with Gunicorn(workers=GUNICORN_WORKERS, env=env) as app, Nginx(app.port) as server:
+            write_sessions(server.url, Path(folder))
             (Path(folder) / "ids").write_text("\n".join(map(str, ids)) + "\n")
             # Warm-up: every gunicorn worker connects and renders both pages once before the clock starts.
             wrk(server.url, "queue", Path(folder), seconds=3, clients=4)
             results = {name: run_side_by_side(server.url, Path(folder), seconds, think)
                        for name, think in RUNS}
-            server_log = server.output()
+            server_log = app.output()
     return report(count, seconds, seeded, results, load_before, os.getloadavg(), server_log)
 
 
@@ -169,10 +172,10 @@ def report(count, seconds, seeded, results, load_before, load_after, server_log)
     lines = [
         f"{count:,} documents in PostgreSQL ({seeded['fields']:,} fields, {seeded['pages']:,} pages, "
         f"{seeded['audit_events']:,} audit events; seeded with COPY in {seeded['seconds']:.0f} s). gunicorn, "
-        f"{GUNICORN_WORKERS} sync workers, production settings. {2 * CLIENTS_PER_PAGE} reviewers logged in through "
+        f"{GUNICORN_WORKERS} sync workers behind nginx, production settings. {2 * CLIENTS_PER_PAGE} reviewers logged in through "
         f"the form, {seconds} s per run: {CLIENTS_PER_PAGE} on the queue page (pages 1-5), {CLIENTS_PER_PAGE} "
         "opening and claiming a different waiting document each time. Paced: each client waits 0.5-1.5 s between "
-        "requests; saturated: no wait. wrk runs on the same 2 cores as gunicorn and PostgreSQL. "
+        "requests; saturated: no wait. wrk and nginx run on the same 2 cores as gunicorn and PostgreSQL. "
         f"Load average before/after: {load_before[0]:.2f} / {load_after[0]:.2f} (the machine was shared).",
         "",
         "| run | page | clients | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | p95 target | ratio |",

@@ -145,6 +145,77 @@ class Workers:
         return ticks / os.sysconf("SC_CLK_TCK")
 
 
+NGINX_CONF = """
+worker_processes 1;
+error_log {folder}/error.log warn;
+pid {folder}/nginx.pid;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://127.0.0.1:{upstream};
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+            proxy_buffers 32 16k;
+            proxy_max_temp_file_size 0;
+        }}
+    }}
+}}
+"""
+
+
+class Nginx:
+    """nginx on a free loopback port, proxying to `upstream_port` as the deployment's proxy does.
+
+    gunicorn's sync workers expect a buffering proxy in front: it reads a whole
+    request before it takes a worker, so a client that connects and then waits
+    (as wrk does before a paced request) never holds one.
+    """
+
+    def __init__(self, upstream_port: int):
+        self.port = free_port()
+        self.folder = tempfile.mkdtemp(prefix="medocr-nginx-")
+        Path(self.folder, "nginx.conf").write_text(
+            NGINX_CONF.format(folder=self.folder, port=self.port, upstream=upstream_port))
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            ["nginx", "-p", self.folder, "-c", f"{self.folder}/nginx.conf", "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited early:\n{self.errors()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"nginx did not answer within 30 s:\n{self.errors()}")
+
+    def __exit__(self, *exc):
+        stop_group(self.process, timeout=15)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def errors(self) -> str:
+        path = Path(self.folder, "error.log")
+        return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+
+
 class Gunicorn:
     """gunicorn serving medocr on 127.0.0.1 with the given (production) environment."""
 
