@@ -69,7 +69,8 @@ def separate_pages(images: list[Image.Image]) -> list[Image.Image]:
     """Each picture of two pages stacked while turned on their sides, as its two pages."""
     pages = []
     for image in images:
-        cut = preprocess.stacked_sideways_split(preprocess.to_gray(image))
+        tall = image.height >= preprocess.STACKED_SIDEWAYS_RATIO * image.width
+        cut = preprocess.stacked_sideways_split(preprocess.to_gray(image)) if tall else None
         pages.extend([image] if cut is None else
                      [image.crop((0, 0, image.width, cut)), image.crop((0, cut, image.width, image.height))])
     return pages
