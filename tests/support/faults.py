@@ -14,6 +14,7 @@ import sys
 from contextlib import contextmanager
 
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from medocr.celery import app
 from reviews.benchmarks.processes import Measured as Bounded
@@ -23,8 +24,9 @@ from reviews.benchmarks.processes import RedisServer, run_measured  # noqa: F401
 def _drop_broker_pools() -> None:
     # The app keeps a connection pool and a producer pool for its broker URL;
     # Celery resets the same two after a fork.
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # kombu keeps pools in a registry keyed by connection: closing one without
+    # clearing the registry would hand the closed pool back for the old URL.
+    kombu_pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
