@@ -15,8 +15,8 @@ def celery_worker(transactional_db, settings):
     process with its own database connection.
     """
     worker = CeleryWorker()
-    worker.start()
     try:
+        worker.start()
         yield worker
     finally:
         worker.stop()

@@ -79,6 +79,23 @@ def test_a_session_idle_longer_than_the_limit_is_logged_out(settings):
     assert client.get(reverse("queue")).status_code == 302
 
 
+def test_requests_within_a_minute_do_not_rewrite_the_session():
+    make_user("alice", "reviewer")
+    client = Client()
+    log_in(client, "alice")
+    client.get(reverse("queue"))
+    first_seen = client.session[SESSION_KEY]
+
+    client.get(reverse("queue"))
+    assert client.session[SESSION_KEY] == first_seen
+
+    session = client.session
+    session[SESSION_KEY] = first_seen - 61
+    session.save()
+    client.get(reverse("queue"))
+    assert client.session[SESSION_KEY] > first_seen
+
+
 def test_the_sixth_wrong_attempt_is_locked_out(settings):
     assert settings.LOGIN_FAILURE_LIMIT == 5
     make_user("alice", "reviewer")
