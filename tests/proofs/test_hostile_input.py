@@ -25,7 +25,6 @@ from extraction.errors import (
 from reviews.models import Document, DocumentStatus
 from reviews.services.intake import create_batch, intake_files
 from tests.proofs import hostile
-from tests.proofs.checks import wait_until_final
 from tests.support import documents
 from tests.support.faults import run_bounded
 
