@@ -11,6 +11,23 @@ from .roles import ADMIN, has_role
 from .services import intake, processing
 
 
+class NoAddOrChange:
+    """Admin (or inline) that shows rows but never adds or edits them: writes go through services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnly(NoAddOrChange):
+    """Neither added, edited nor deleted through the admin."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "double_check"]
@@ -25,7 +42,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnly, admin.ModelAdmin):
     """Read-only: the trail is append-only, through admin as everywhere."""
 
     list_display = ["created_at", "action", "actor", "document", "ip_address"]
@@ -33,17 +50,8 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ["actor", "document"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class DocumentInline(admin.TabularInline):
+class DocumentInline(NoAddOrChange, admin.TabularInline):
     """The batch's documents, read-only: statuses change through services, not forms."""
 
     model = Document
@@ -52,12 +60,6 @@ class DocumentInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class BatchAdminForm(forms.ModelForm):
@@ -154,18 +156,12 @@ class BatchAdmin(admin.ModelAdmin):
         return has_role(request.user, ADMIN)
 
 
-class PageInline(admin.TabularInline):
+class PageInline(NoAddOrChange, admin.TabularInline):
     model = Page
     fields = ["number", "width", "height", "word_count"]
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="OCR words")
     def word_count(self, obj):
@@ -173,7 +169,7 @@ class PageInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnly, admin.ModelAdmin):
     """Read-only view of documents with the re-process action.
 
     Status, fields and corrections change only through services (the review
@@ -193,15 +189,6 @@ class DocumentAdmin(admin.ModelAdmin):
     inlines = [PageInline]
     actions = ["reprocess_selected"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description="stored as")
     def stored_as(self, obj):
         return obj.original.name
@@ -220,24 +207,15 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["document", "number", "width", "height"]
     list_select_related = ["document"]
     fields = ["document", "number", "width", "height"]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(BatchAlert)
-class BatchAlertAdmin(admin.ModelAdmin):
+class BatchAlertAdmin(NoAddOrChange, admin.ModelAdmin):
     """Deadline e-mails sent: a record, not something to edit (deleting one lets it be sent again)."""
 
     list_display = ["created_at", "batch", "state", "open_documents", "recipients"]
@@ -245,8 +223,3 @@ class BatchAlertAdmin(admin.ModelAdmin):
     list_select_related = ["batch", "batch__organization"]
     readonly_fields = ["batch", "state", "created_at", "open_documents", "recipients"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
