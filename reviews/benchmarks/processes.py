@@ -171,6 +171,21 @@ http {{
 """
 
 
+def wait_until_healthy(name: str, process: subprocess.Popen, url: str, *, timeout: float, pause: float, output) -> None:
+    """Wait for `url`/healthz to answer 200; raise with the server's own output if it exits or never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited early:\n{output()}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(pause)
+    raise RuntimeError(f"{name} did not answer within {timeout:g} s:\n{output()}")
+
+
 class Nginx:
     """nginx on a free loopback port, proxying to `upstream_port` as the deployment's proxy does.
 
@@ -195,17 +210,8 @@ class Nginx:
             ["nginx", "-p", self.folder, "-c", f"{self.folder}/nginx.conf", "-g", "daemon off;"],
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"nginx exited early:\n{self.errors()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"nginx did not answer within 30 s:\n{self.errors()}")
+        wait_until_healthy("nginx", self.process, self.url, timeout=30, pause=0.1, output=self.errors)
+        return self
 
     def __exit__(self, *exc):
         stop_group(self.process, timeout=15)
@@ -236,17 +242,8 @@ class Gunicorn:
              "--workers", str(self.workers), "--worker-class", "sync", "--log-level", "warning"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited early:\n{self.output()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer within 60 s:\n{self.output()}")
+        wait_until_healthy("gunicorn", self.process, self.url, timeout=60, pause=0.2, output=self.output)
+        return self
 
     def __exit__(self, *exc):
         stop_group(self.process, timeout=30)

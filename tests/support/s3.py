@@ -17,15 +17,11 @@ import uuid
 
 import boto3
 
+from reviews.benchmarks.processes import free_port
+
 ACCESS_KEY = "medocr-test"
 SECRET_KEY = "medocr-test-secret"
 REGION = "us-east-1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class S3Server:
