@@ -1,7 +1,8 @@
 """`extract(path, kind="auto")`: a document file in, its fields out (FIELDS.md).
 
-load pages -> per page: flatten light, scale letters, straighten, OCR, and
-turn by 90/180/270 degrees when the text reads badly -> classify -> parse.
+load pages -> per page: measure turn, skew and letter size on a small copy, scale
+letters, flatten light, turn and straighten, OCR (asking tesseract's orientation
+detection only when the text reads badly) -> classify -> parse.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from extraction import preprocess
+from extraction import orientation, preprocess
 from extraction.classify import classify
 from extraction.errors import DocumentError
 from extraction.fields import KINDS, UNKNOWN
@@ -69,8 +70,8 @@ def separate_pages(images: list[Image.Image]) -> list[Image.Image]:
     """Each picture of two pages stacked while turned on their sides, as its two pages."""
     pages = []
     for image in images:
-        tall = image.height >= preprocess.STACKED_SIDEWAYS_RATIO * image.width
-        cut = preprocess.stacked_sideways_split(preprocess.to_gray(image)) if tall else None
+        tall = image.height >= orientation.STACKED_SIDEWAYS_RATIO * image.width
+        cut = orientation.stacked_sideways_split(preprocess.to_gray(image)) if tall else None
         pages.extend([image] if cut is None else
                      [image.crop((0, 0, image.width, cut)), image.crop((0, cut, image.width, image.height))])
     return pages
@@ -101,26 +102,28 @@ class PageReader:
 
     def read(self, number: int, image: Image.Image, keep_image: bool) -> PageResult:
         gray = preprocess.to_gray(image)
+        # Measured on a small copy first: which way up the text is, its skew and its size.
+        layout = orientation.measure(gray)
         # Letters brought to the size tesseract reads best first: every later step is cheaper.
-        gray = preprocess.remove_shadow(preprocess.rescale(gray, preprocess.scale_factor(preprocess.text_height(gray))))
-        # A page whose lines run up it is turned before the first reading, which would be wasted.
-        base = 90 if preprocess.lines_run_up(gray) else 0
-        gray = preprocess.rotate(gray, base)
-        straight, angle = self.straighten(gray)
+        gray = preprocess.remove_shadow(preprocess.rescale(gray, preprocess.scale_factor(layout.text_height)))
+        gray = preprocess.rotate(gray, layout.turn)
+        straight = preprocess.rotate(gray, layout.skew) if layout.skew else gray
         clean, words = self.read_clean(straight)
-        turns = [(base, 0.0), (0, angle)]
+        turns = [(layout.turn, 0.0), (0, layout.skew)]
         score = reading_score(words, clean)
         if score < ORIENTATION_CHECK_BELOW:
+            # Read badly: tesseract's own orientation detection, then the likely turns are read.
             turn, _ = self.stopwatch.timed(preprocess.osd_rotation, gray, self.deadline.remaining())
             sideways = sideways_share(words, clean.shape[1], clean.shape[0]) > SIDEWAYS_ABOVE
-            candidates = [turn] if turn else ([90, 270] if sideways else ([180] if base else []))
+            unclear = not layout.sure and layout.text_height is not None
+            candidates = [turn] if turn else ([90, 270] if sideways else ([180] if unclear else []))
             for turn in candidates:
                 turned, turned_angle = self.straighten(preprocess.rotate(gray, turn))
                 turned_clean, turned_words = self.read_clean(turned)
                 turned_score = reading_score(turned_words, turned_clean)
                 if turned_score > score:
                     clean, words, score = turned_clean, turned_words, turned_score
-                    turns = [((base + turn) % 360, 0.0), (0, turned_angle)]
+                    turns = [((layout.turn + turn) % 360, 0.0), (0, turned_angle)]
         upright = None
         if keep_image:
             rgb = np.asarray(image.convert("RGB"))

@@ -1,11 +1,11 @@
 """Page clean-up with OpenCV, one small measurable step per function.
 
 Images are 8-bit numpy arrays (grayscale unless said otherwise). The steps:
-`to_gray`, `remove_shadow` (flatten uneven light of phone photos), `text_height`
-and `rescale` (bring letters to the size tesseract reads best), `skew_angle` and
-`rotate` (straighten a page photographed at an angle), `osd_rotation`
-(tesseract's orientation detection for pages turned by 90/180/270 degrees) and
-`binarize` (adaptive threshold).
+`to_gray`, `remove_shadow` (flatten uneven light of phone photos), `rescale`
+(bring letters to the size tesseract reads best; extraction.orientation measures
+them), `skew_angle` and `rotate` (straighten a page photographed at an angle),
+`osd_rotation` (tesseract's orientation detection, for pages whose text read
+badly), `remove_rules` and `black_and_white` (adaptive threshold, specks removed).
 """
 from __future__ import annotations
 
@@ -122,29 +122,6 @@ def binarize(gray: np.ndarray, block: int = 31, offset: int = 14) -> np.ndarray:
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, offset)
 
 
-def _letter_boxes(gray: np.ndarray) -> np.ndarray:
-    """Stats of the dark connected components that look like letters (not noise grains)."""
-    ink = cv2.threshold(cv2.medianBlur(gray, 3), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    stats = stats[1:count]
-    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
-    area = stats[:, cv2.CC_STAT_AREA]
-    letters = (h >= 5) & (h <= gray.shape[0] / 20) & (w <= 3 * h) & (area >= 12) & (area >= 0.15 * w * h)
-    return stats[letters]
-
-
-def text_height(gray: np.ndarray) -> float | None:
-    """The median height in pixels of the letters on the page (None if no text).
-
-    Measured on a small copy with its light flattened, so shadows do not hide letters.
-    """
-    small, factor = working_copy(gray, 1200)
-    letters = _letter_boxes(remove_shadow(small))
-    if len(letters) < 20:
-        return None
-    return float(np.median(letters[:, cv2.CC_STAT_HEIGHT])) / factor
-
-
 def rescale(gray: np.ndarray, factor: float) -> np.ndarray:
     if abs(factor - 1.0) < 0.05:
         return gray
@@ -206,48 +183,6 @@ def rotate(image: np.ndarray, degrees: float, fill: int | tuple = 255) -> np.nda
     matrix[1, 2] += new_h / 2 - h / 2
     return cv2.warpAffine(image, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR,
                           borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
-
-
-def _line_blobs(ink: np.ndarray, vertical: bool) -> int:
-    """How many long thin blobs the ink makes when smeared along rows (or columns)."""
-    shape = (1, 25) if vertical else (25, 1)
-    lines = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, shape))
-    stats = cv2.connectedComponentsWithStats(lines, connectivity=8)[2][1:]
-    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
-    long, thin = (h, w) if vertical else (w, h)
-    return int(((long >= 40) & (long >= 5 * thin)).sum())
-
-
-def lines_run_up(gray: np.ndarray) -> bool:
-    """Whether the text lines run up or down the page (a page turned by 90 or 270
-    degrees): smeared along columns its words make far more line-shaped blobs than
-    smeared along rows. Cheap, so a sideways page is turned before it is read."""
-    small, _ = working_copy(gray, 1000)
-    ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    across, up = _line_blobs(ink, vertical=False), _line_blobs(ink, vertical=True)
-    return up >= 10 and up > 2 * across
-
-
-# Taller than this (height / width) is more than one page turned on its side.
-STACKED_SIDEWAYS_RATIO = 1.45
-
-
-def stacked_sideways_split(gray: np.ndarray) -> int | None:
-    """The row between two pages stacked one above the other, each turned on its side
-    (once turned upright they would stand side by side, and their columns would run
-    into each other), or None when the picture is not such a stack. The cut is a
-    row with the least ink in the middle fifth of the picture."""
-    height, width = gray.shape[:2]
-    if height < STACKED_SIDEWAYS_RATIO * width or not lines_run_up(gray):
-        return None
-    small, factor = working_copy(gray, 500)
-    ink = (cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1] > 0).sum(axis=1)
-    ink = np.convolve(ink, np.ones(5) / 5, mode="same")
-    low, high = int(0.4 * len(ink)), int(0.6 * len(ink))
-    band = ink[low:high]
-    # Of the emptiest rows (a page's own blank margin may be as empty), the one nearest the middle.
-    emptiest = np.flatnonzero(band <= band.min() + 0.5) + low
-    return int(emptiest[np.argmin(np.abs(emptiest - len(ink) / 2))] / factor)
 
 
 _OSD_ROTATE = re.compile(r"Rotate: (\d+)")

@@ -1,38 +1,70 @@
-"""Page steps on drawn pages: which way the text lines run."""
+"""Page steps on drawn pages: which way up the text is, how skewed, how large."""
 import cv2
 import numpy as np
+import pytest
 
-from extraction import preprocess
+from extraction import orientation, preprocess
+
+
+LABELS = ["Patient name:", "Date of birth:", "Address:", "Phone number:", "Policy number:", "Weight (kg):",
+          "Height (cm):", "Allergies:", "Medications:", "Emergency contact:", "Insurance company:",
+          "Record date:", "Blood type:", "Past problems:", "Signature:"]
+VALUES = ["Jane Quigley", "14/02/1987", "42 High Bridge Lane", "(716) 555-0182", "884201937", "68",
+          "172", "Penicillin, pollen", "Ventolin daily", "Mark Quigley", "Northstar Mutual",
+          "05/09/2024", "O positive", "Asthma in youth", "J. Quigley"]
 
 
 def text_page() -> np.ndarray:
     page = np.full((1400, 1000), 255, np.uint8)
-    for row in range(15):  # a form: labels and values in two columns, lines well apart
-        cv2.putText(page, "Patient name:", (60, 80 + row * 85), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
-        cv2.putText(page, "12 Mill Lane", (560, 80 + row * 85), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
+    for row, (label, value) in enumerate(zip(LABELS, VALUES)):  # a form: two columns, lines well apart
+        cv2.putText(page, label, (60, 80 + row * 85), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
+        cv2.putText(page, value, (520, 80 + row * 85), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
     return page
 
 
 def test_lines_across_the_page_are_not_sideways():
-    assert not preprocess.lines_run_up(text_page())
+    assert not orientation.runs_up(text_page())
 
 
 def test_lines_up_or_down_the_page_are_sideways():
-    assert preprocess.lines_run_up(preprocess.rotate(text_page(), 90))
-    assert preprocess.lines_run_up(preprocess.rotate(text_page(), 270))
+    assert orientation.runs_up(preprocess.rotate(text_page(), 90))
+    assert orientation.runs_up(preprocess.rotate(text_page(), 270))
 
 
 def test_a_blank_page_is_not_sideways():
-    assert not preprocess.lines_run_up(np.full((1400, 1000), 255, np.uint8))
+    assert not orientation.runs_up(np.full((1400, 1000), 255, np.uint8))
+
+
+@pytest.mark.parametrize("turned", [0, 90, 180, 270])
+def test_the_turn_that_makes_a_page_upright_is_measured(turned):
+    layout = orientation.measure(preprocess.rotate(text_page(), turned))
+    assert (layout.turn, layout.sure) == ((360 - turned) % 360, True)
+
+
+def test_the_letter_height_is_measured_in_the_pages_own_pixels():
+    upright = orientation.measure(text_page()).text_height
+    assert 13 <= upright <= 19  # Hershey capitals at scale 0.8, thickness 2
+    doubled = cv2.resize(text_page(), None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    # The median falls between the small letters and the capitals, whichever are more.
+    assert orientation.measure(doubled).text_height == pytest.approx(2 * upright, rel=0.2)
+
+
+def test_the_skew_is_measured_counter_clockwise():
+    layout = orientation.measure(preprocess.rotate(text_page(), -3.0))
+    assert layout.turn == 0 and layout.skew == pytest.approx(3.0, abs=1.0)
+
+
+def test_a_blank_page_has_no_measure():
+    assert orientation.measure(np.full((1400, 1000), 255, np.uint8)) == orientation.Layout(0, 0.0, None, False)
 
 
 def test_two_sideways_pages_stacked_are_cut_between_them():
     sideways = preprocess.rotate(text_page(), 90)  # 1000 tall, 1400 wide
     stack = np.vstack([sideways, np.full((60, 1400), 255, np.uint8), sideways])
-    cut = preprocess.stacked_sideways_split(stack)
+    cut = orientation.stacked_sideways_split(stack)
     assert cut is not None and 1000 <= cut <= 1060
 
 
 def test_one_page_or_an_upright_stack_is_not_cut():
-    assert preprocess.stacked_sideways_split(preprocess.rotate(text_page(), 90)) is None
-    assert preprocess.stacked_sideways_split(np.vstack([text_page(), text_page()])) is None
+    assert orientation.stacked_sideways_split(preprocess.rotate(text_page(), 90)) is None
+    assert orientation.stacked_sideways_split(np.vstack([text_page(), text_page()])) is None
