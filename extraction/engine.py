@@ -7,6 +7,7 @@ detection only when the text reads badly) -> classify -> parse.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,13 +18,18 @@ from extraction.classify import classify
 from extraction.errors import DocumentError
 from extraction.fields import KINDS, UNKNOWN
 from extraction.loading import Deadline, load_pages
-from extraction.ocr import RegionReader, Stopwatch, flush, read_words, text_quality
+from extraction.ocr import RegionReader, Stopwatch, flush, read_images, read_words, text_quality
 from extraction.parsers import PARSERS
 from extraction.types import Extraction, Limits, PageResult
 
-# A page that reads worse than this (share of confident, level words) is
-# checked for a 90/180/270 degree turn.
+# A page that reads worse than this (share of confident, level words) is checked
+# for a 90/180/270 degree turn; when the letters' shapes clearly told which way was
+# up, only one that reads far worse (a page read the wrong way up scores near 0,
+# a poor photo read the right way up about 0.2 to 0.6).
 ORIENTATION_CHECK_BELOW = 0.5
+ORIENTATION_CHECK_BELOW_WHEN_SURE = 0.2
+# Tesseract's orientation confidence above which its "upright" is believed.
+OSD_SURE = 1.5
 # Above this share of tall words the text runs up or down the page.
 SIDEWAYS_ABOVE = 0.4
 AUTO = "auto"
@@ -77,6 +83,21 @@ def separate_pages(images: list[Image.Image]) -> list[Image.Image]:
     return pages
 
 
+# Pages prepared and handed to one tesseract process together (a form has one or two).
+READ_TOGETHER = 4
+
+
+@dataclass
+class PreparedPage:
+    """A page measured, scaled, turned, straightened and binarised, ready for tesseract."""
+    number: int
+    image: Image.Image
+    layout: orientation.Layout
+    gray: np.ndarray  # scaled, light flattened and turned, not yet straightened
+    clean: np.ndarray  # straightened, rules painted out: what re-reads crop
+    binary: np.ndarray  # what tesseract reads
+
+
 class PageReader:
     """Runs the page steps and keeps the geometry needed to redraw the upright page."""
 
@@ -90,17 +111,22 @@ class PageReader:
             return gray, 0.0
         return preprocess.rotate(gray, angle), angle
 
-    def read_clean(self, straight: np.ndarray):
-        """(the page without rules, in grey, for re-reads; the words of its binarised copy).
+    @staticmethod
+    def clean_and_binary(straight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the page without rules, in grey, for re-reads; its binarised copy for tesseract).
 
         Tesseract reads a clean black-and-white page several times faster than a grey
         photo, whose texture it would binarise itself at length.
         """
         clean = preprocess.remove_rules(straight)
-        binary = preprocess.black_and_white(clean)
+        return clean, preprocess.black_and_white(clean)
+
+    def read_clean(self, straight: np.ndarray):
+        """(the page without rules, in grey; the words of its binarised copy)."""
+        clean, binary = self.clean_and_binary(straight)
         return clean, read_words(binary, timeout=self.deadline.remaining(), stopwatch=self.stopwatch)
 
-    def read(self, number: int, image: Image.Image, keep_image: bool) -> PageResult:
+    def prepare(self, number: int, image: Image.Image) -> PreparedPage:
         gray = preprocess.to_gray(image)
         # Measured on a small copy first: which way up the text is, its skew and its size.
         layout = orientation.measure(gray)
@@ -108,14 +134,31 @@ class PageReader:
         gray = preprocess.remove_shadow(preprocess.rescale(gray, preprocess.scale_factor(layout.text_height)))
         gray = preprocess.rotate(gray, layout.turn)
         straight = preprocess.rotate(gray, layout.skew) if layout.skew else gray
-        clean, words = self.read_clean(straight)
+        clean, binary = self.clean_and_binary(straight)
+        return PreparedPage(number, image, layout, gray, clean, binary)
+
+    def read(self, images: list[Image.Image], keep_images: bool) -> list[PageResult]:
+        """Every page, prepared a few at a time and read by one tesseract call per few."""
+        results = []
+        for start in range(0, len(images), READ_TOGETHER):
+            batch = [self.prepare(number, image)
+                     for number, image in enumerate(images[start:start + READ_TOGETHER], start=start + 1)]
+            readings = read_images([page.binary for page in batch], timeout=self.deadline.remaining(),
+                                   stopwatch=self.stopwatch)
+            results.extend(self.finish(page, words, keep_images) for page, words in zip(batch, readings))
+        return results
+
+    def finish(self, page: PreparedPage, words: list, keep_image: bool) -> PageResult:
+        """Checks how the page read (turning it when it read badly) and keeps its geometry."""
+        layout, gray, clean = page.layout, page.gray, page.clean
         turns = [(layout.turn, 0.0), (0, layout.skew)]
         score = reading_score(words, clean)
-        if score < ORIENTATION_CHECK_BELOW:
+        if score < (ORIENTATION_CHECK_BELOW_WHEN_SURE if layout.sure else ORIENTATION_CHECK_BELOW):
             # Read badly: tesseract's own orientation detection, then the likely turns are read.
-            turn, _ = self.stopwatch.timed(preprocess.osd_rotation, gray, self.deadline.remaining())
+            turn, osd_confidence = self.stopwatch.timed(preprocess.osd_rotation, gray, self.deadline.remaining())
             sideways = sideways_share(words, clean.shape[1], clean.shape[0]) > SIDEWAYS_ABOVE
-            unclear = not layout.sure and layout.text_height is not None
+            # Neither the letters' shapes nor tesseract could tell: the half turn is read too.
+            unclear = not layout.sure and layout.text_height is not None and osd_confidence < OSD_SURE
             candidates = [turn] if turn else ([90, 270] if sideways else ([180] if unclear else []))
             for turn in candidates:
                 turned, turned_angle = self.straighten(preprocess.rotate(gray, turn))
@@ -126,7 +169,7 @@ class PageReader:
                     turns = [((layout.turn + turn) % 360, 0.0), (0, turned_angle)]
         upright = None
         if keep_image:
-            rgb = np.asarray(image.convert("RGB"))
+            rgb = np.asarray(page.image.convert("RGB"))
             for quarter, skew in turns:
                 rgb = preprocess.rotate(rgb, quarter, fill=(255, 255, 255))
                 rgb = preprocess.rotate(rgb, skew, fill=(255, 255, 255)) if skew else rgb
@@ -134,7 +177,7 @@ class PageReader:
         height, width = clean.shape[:2]
         if upright is not None:
             width, height = upright.size
-        return PageResult(number=number, width=width, height=height, words=words,
+        return PageResult(number=page.number, width=width, height=height, words=words,
                           rotation=turns[0][0], image=upright,
                           reader=RegionReader(clean, self.stopwatch, self.deadline.remaining))
 
@@ -158,7 +201,7 @@ def parse(kind: str, pages: list[PageResult]) -> dict:
 
 
 # No value read from a page is surer than the page's words were on average, plus this.
-PAGE_CONFIDENCE_MARGIN = 0.09
+PAGE_CONFIDENCE_MARGIN = 0.05
 
 
 def page_confidence(page: PageResult) -> float:
@@ -188,7 +231,7 @@ def extract(path: str | Path, kind: str = AUTO, *, limits: Limits | None = None,
     images = separate_pages(load_pages(path, limits, deadline))
     loaded = time.perf_counter()
     reader = PageReader(deadline, stopwatch)
-    pages = [reader.read(n, image, keep_images) for n, image in enumerate(images, start=1)]
+    pages = reader.read(images, keep_images)
     read = time.perf_counter()
     if kind == AUTO:
         result = classify(pages)

@@ -5,6 +5,7 @@ for any rendition of the same upright page.
 """
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import time
@@ -36,41 +37,63 @@ class Stopwatch:
             self.tesseract += time.perf_counter() - started
 
 
+# Tesseract's check of every line for white-on-black text: the forms have none,
+# and it costs a second recognition of each unsure line.
+TESSERACT_OPTIONS = "-c tessedit_do_invert=0"
+
+
 def read_words(gray: np.ndarray, *, timeout: int, psm: int = DEFAULT_PSM,
                stopwatch: Stopwatch | None = None) -> list[Word]:
     """Every word tesseract finds, in reading order, with its line index."""
+    return read_images([gray], timeout=timeout, psm=psm, stopwatch=stopwatch)[0]
+
+
+def read_images(images: list[np.ndarray], *, timeout: int, psm: int = DEFAULT_PSM,
+                stopwatch: Stopwatch | None = None) -> list[list[Word]]:
+    """The words of each image, read by one tesseract process: starting tesseract
+    and loading its model costs about a tenth of a second, as much as reading a
+    small crop, so several pages or crops are handed over as one list of files."""
     stopwatch = stopwatch or Stopwatch()
-    # Handed over as an uncompressed PGM file: pytesseract would otherwise spend
+    # Handed over as uncompressed PGM files: pytesseract would otherwise spend
     # longer compressing a PNG than tesseract spends reading a clean page.
-    with tempfile.NamedTemporaryFile(prefix="medocr-ocr-", suffix=".pgm") as image_file:
-        cv2.imwrite(image_file.name, gray)
+    with tempfile.TemporaryDirectory(prefix="medocr-ocr-") as folder:
+        paths = [os.path.join(folder, f"{number}.pgm") for number in range(1, len(images) + 1)]
+        for path, image in zip(paths, images):
+            cv2.imwrite(path, image)
+        source = paths[0]
+        if len(paths) > 1:
+            source = os.path.join(folder, "images.txt")
+            with open(source, "w") as listing:
+                listing.write("\n".join(paths) + "\n")
         try:
             data = stopwatch.timed(
-                pytesseract.image_to_data, image_file.name, lang="eng", config=f"--psm {psm}",
+                pytesseract.image_to_data, source, lang="eng", config=f"--psm {psm} {TESSERACT_OPTIONS}",
                 output_type=pytesseract.Output.DICT, timeout=timeout,
             )
         except RuntimeError as error:  # pytesseract's timeout
             if "timeout" in str(error).lower():
                 raise ExtractionTimeout(f"Reading a page took longer than the limit of {timeout} seconds.") from None
             raise
-    height, width = gray.shape[:2]
-    words, line_ids = [], {}
+    found: list[list[Word]] = [[] for _ in images]
+    line_ids: dict[tuple, int] = {}
     for i, text in enumerate(data["text"]):
         text = (text or "").strip()
         confidence = float(data["conf"][i])
         if not text or confidence < 0:
             continue
-        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        number = int(data["page_num"][i]) - 1
+        height, width = images[number].shape[:2]
+        key = (number, data["block_num"][i], data["par_num"][i], data["line_num"][i])
         line = line_ids.setdefault(key, len(line_ids))
         left, top = data["left"][i], data["top"][i]
         right, bottom = left + data["width"][i], top + data["height"][i]
-        words.append(Word(
+        found[number].append(Word(
             text=text,
             confidence=max(0.0, min(1.0, confidence / 100.0)),
             bbox=(left / width, top / height, right / width, bottom / height),
             line=line,
         ))
-    return words
+    return found
 
 
 def _smooth(region: np.ndarray) -> np.ndarray:
@@ -94,8 +117,9 @@ class RegionReader:
     binarisation does not suit every patch of a photo; a crop holding one value
     alone, in another view of its pixels, often reads cleanly. Requests are
     collected while the parsers run (`read` answers None until then) and
-    `flush` reads the crops of all pages in one tesseract call per view, stacked
-    one above the other, because starting tesseract costs more than reading a crop.
+    `flush` reads the crops of all pages, in every view, stacked one above the other
+    on one sheet (single lines on sheets of their own) with one tesseract call per
+    kind of sheet, because starting tesseract costs more than reading a crop.
     Boxes come back as fractions of the whole page.
     """
 
@@ -133,19 +157,26 @@ class RegionReader:
 
 
 def flush(readers: list[RegionReader]) -> None:
-    """Read every pending rectangle of these pages, in every view asked for: one
-    tesseract call for all of them, the crops stacked one above the other on one
-    sheet (and one call per single-line crop, which must be read alone)."""
+    """Read every pending rectangle of these pages, in every view asked for: the crops
+    stacked one above the other on one sheet, and each single-line crop on a sheet of
+    its own (it must be read alone), all sheets of a kind in one tesseract call."""
     stacked = [crop for view in VIEWS for reader in readers for crop in reader.crops(view, single_line=False)]
     if stacked:
-        _read_sheet(stacked, readers[0])
-    for crop in [crop for view in VIEWS for reader in readers for crop in reader.crops(view, single_line=True)]:
-        _read_sheet([crop], readers[0], psm=7)
+        # psm 4: one column of lines of varying size, which is what the stacked crops are.
+        _read_sheets([stacked], readers[0], psm=4)
+    singles = [crop for view in VIEWS for reader in readers for crop in reader.crops(view, single_line=True)]
+    if singles:
+        _read_sheets([[crop] for crop in singles], readers[0], psm=7)
     for reader in readers:
         reader.pending.clear()
 
 
-def _read_sheet(crops, first: RegionReader, gap: int = 40, psm: int = 4) -> None:
+SHEET_GAP = 40
+
+
+def _sheet(crops) -> tuple[np.ndarray, list[tuple]]:
+    """The crops on one white sheet, one above the other, and where each band lies."""
+    gap = SHEET_GAP
     sheet = np.full((sum(c[4].shape[0] + gap for c in crops) + gap, max(c[4].shape[1] for c in crops) + 2 * gap),
                     255, dtype=np.uint8)
     bands, y = [], gap
@@ -153,9 +184,22 @@ def _read_sheet(crops, first: RegionReader, gap: int = 40, psm: int = 4) -> None
         sheet[y:y + pixels.shape[0], gap:gap + pixels.shape[1]] = pixels
         bands.append((y, y + pixels.shape[0], reader, key, x0, y0))
         y += pixels.shape[0] + gap
-    sheet_h, sheet_w = sheet.shape
-    # psm 4: one column of lines of varying size, which is what the stacked crops are.
-    for word in read_words(sheet, timeout=first.timeout_for(), psm=psm, stopwatch=first.stopwatch):
+    return sheet, bands
+
+
+def _read_sheets(groups, first: RegionReader, psm: int) -> None:
+    sheets = [_sheet(crops) for crops in groups]
+    readings = read_images([sheet for sheet, _ in sheets], timeout=first.timeout_for(), psm=psm,
+                           stopwatch=first.stopwatch)
+    for (sheet, bands), words in zip(sheets, readings):
+        _place(words, sheet.shape, bands)
+
+
+def _place(words: list[Word], sheet_shape: tuple, bands: list[tuple]) -> None:
+    """Each word read on a sheet, given back to the crop it lies in, boxed on its page."""
+    sheet_h, sheet_w = sheet_shape[:2]
+    gap = SHEET_GAP
+    for word in words:
         l, t, r, b = (word.bbox[0] * sheet_w, word.bbox[1] * sheet_h, word.bbox[2] * sheet_w, word.bbox[3] * sheet_h)
         centre = (t + b) / 2
         for top, bottom, reader, key, x0, y0 in bands:

@@ -78,48 +78,51 @@ def black_and_white(gray: np.ndarray) -> np.ndarray:
     blobs after thresholding, which would keep tesseract busy for minutes) is smoothed
     before thresholding."""
     binary = binarize(gray)
-    blobs = _ink_blobs(binary)
-    if blobs[0] > NOISY_COMPONENTS:
+    if grainy(binary):
         binary = binarize(cv2.GaussianBlur(gray, (5, 5), 0))
-        blobs = _ink_blobs(binary)
-    return _without_specks(binary, *blobs)
+    return _without_specks(binary)
 
 
-def _ink_blobs(binary: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
-    """(count, labels, stats) of the black blobs of a black-on-white page."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(255 - binary, connectivity=8)
-    return count, labels, stats
+def grainy(binary: np.ndarray) -> bool:
+    """Whether a binarised page holds more than NOISY_COMPONENTS blobs, estimated from
+    its middle quarter: grain covers a photo evenly, print is densest in the middle,
+    so a page of plain print never comes near the limit."""
+    height, width = binary.shape[:2]
+    middle = binary[height // 4:height - height // 4, width // 4:width - width // 4]
+    count = cv2.connectedComponents(cv2.bitwise_not(middle), connectivity=8)[0]
+    return count * (binary.size / max(middle.size, 1)) > NOISY_COMPONENTS
 
 
-def remove_specks(gray: np.ndarray, text_px: float = TARGET_TEXT_HEIGHT) -> np.ndarray:
+def _without_specks(binary: np.ndarray, text_px: float = TARGET_TEXT_HEIGHT) -> np.ndarray:
     """Paint out what is not print: dust and scanner noise far smaller than a full
     stop, and dark masses far taller than a letter (page edges, a curled corner,
     the table around a photographed sheet), which make tesseract skip the text
     beside them."""
-    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    return _without_specks(gray, *cv2.connectedComponentsWithStats(ink, connectivity=8)[:3], text_px=text_px)
-
-
-def _without_specks(gray: np.ndarray, count: int, labels: np.ndarray, stats: np.ndarray,
-                    text_px: float = TARGET_TEXT_HEIGHT) -> np.ndarray:
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_not(binary), connectivity=8)
     area, height = stats[:, cv2.CC_STAT_AREA], stats[:, cv2.CC_STAT_HEIGHT]
     width = stats[:, cv2.CC_STAT_WIDTH]
     drop = (area < max(4, int((text_px / 12) ** 2))) | (height > 5 * text_px) | (width > 40 * text_px)
     drop[0] = False
     if not drop[1:].any():
-        return gray
-    cleaned = gray.copy()
-    cleaned[drop[labels]] = 255
-    return cleaned
+        return binary
+    return np.maximum(binary, np.take(np.where(drop, 255, 0).astype(np.uint8), labels))
 
 
 def binarize(gray: np.ndarray, block: int = 31, offset: int = 14) -> np.ndarray:
     """Adaptive threshold: black text on white, robust to what light is left.
 
     The block is about one and a half letters tall at TARGET_TEXT_HEIGHT; the offset
-    keeps faint grey labels and drops the paper's texture.
+    keeps faint grey labels and drops the paper's texture. A pixel is white when it is
+    brighter than its neighbourhood's Gaussian-weighted mean less the offset: what
+    cv2.adaptiveThreshold computes, but written out with a separable blur, which is
+    several times faster on a full page.
     """
-    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, offset)
+    local = cv2.GaussianBlur(gray, (block, block), 0, borderType=cv2.BORDER_REPLICATE)
+    binary = cv2.compare(gray, cv2.subtract(local, offset), cv2.CMP_GT)
+    dark = local < offset  # there the threshold is below zero: every pixel is white
+    if dark.any():
+        binary[dark] = 255
+    return binary
 
 
 def rescale(gray: np.ndarray, factor: float) -> np.ndarray:
