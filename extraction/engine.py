@@ -200,22 +200,19 @@ def parse(kind: str, pages: list[PageResult]) -> dict:
     return PARSERS[kind].parse(pages) if waiting else fields
 
 
-# No value read from a page is surer than the page's words were on average, plus this.
-PAGE_CONFIDENCE_MARGIN = 0.05
-
-
 def page_confidence(page: PageResult) -> float:
     """The mean confidence of a page's words: low on a blurred, grainy or dark photo."""
     return sum(w.confidence for w in page.words) / len(page.words) if page.words else 0.0
 
 
 def cap_by_page(fields: dict, pages: list[PageResult]) -> dict:
-    """On a bad photo even confidently read words are often wrong, so every value read
-    from it is sent to review: its confidence is capped by the page's."""
-    caps = {page.number: page_confidence(page) + PAGE_CONFIDENCE_MARGIN for page in pages}
+    """On a bad photo even confidently read words are often wrong, so no value read
+    from a page is surer than the page's words were on average, and no blank surer
+    than the document's least sure page (its value may be there, unread)."""
+    caps = {page.number: page_confidence(page) for page in pages}
     for result in fields.values():
-        if result.page in caps:
-            result.confidence = min(result.confidence, caps[result.page])
+        cap = caps.get(result.page, min(caps.values(), default=0.0))
+        result.confidence = min(result.confidence, cap)
     return fields
 
 

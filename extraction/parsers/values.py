@@ -276,10 +276,23 @@ def _state_word(word: str) -> str:
     return match[0] + word[len(core):] if match else word
 
 
+# Characters tesseract takes for one another in print (lower case).
+_LOOKALIKES = ({"o", "0", "d", "q"}, {"5", "s"}, {"8", "b"}, {"1", "l", "i"}, {"2", "z"})
+
+
+def _lookalike(word: str, choices: set[str]) -> str | None:
+    """The one choice `word` would be if its misread characters were look-alikes
+    ("or" is "dr", "5t" is "st"), or None when there is not exactly one."""
+    def alike(a: str, b: str) -> bool:
+        return a == b or any(a in group and b in group for group in _LOOKALIKES)
+    found = [c for c in choices if len(c) == len(word) and all(alike(a, b) for a, b in zip(word, c))]
+    return found[0] if len(found) == 1 else None
+
+
 def repair_address(text: str) -> tuple[str, bool]:
     """Spaces tesseract lost or added in an address: "AshDr" is "Ash Dr"; a five-digit
-    postcode read as "1 0005" is "10005"; a street type ("Bivd") or a state ("Ohlo")
-    misread by a letter."""
+    postcode read as "1 0005" is "10005"; a street type ("Bivd", "Or") or a state
+    ("Ohlo") misread by a letter."""
     fixed = _GLUED_STREET_TYPE.sub(r" \1", text)
     parts = fixed.split(", ")
     street = parts[0].split(" ")
@@ -287,8 +300,9 @@ def repair_address(text: str) -> tuple[str, bool]:
         last = street[-1]
         known = {t.casefold() for t in STREET_TYPES}
         match = process.extractOne(last.casefold(), sorted(known), scorer=fuzz.ratio, score_cutoff=74)
-        if match and len(match[0]) == len(last) and last.casefold() not in known:
-            word = match[0].capitalize() if last[:1].isupper() else match[0]
+        word = match[0] if match and len(match[0]) == len(last) else _lookalike(last.casefold(), known)
+        if word and last.casefold() not in known:
+            word = word if last[:1].islower() else word.capitalize()
             parts[0] = " ".join(street[:-1] + [word])
     fixed = ", ".join(_state_word(part) if " " not in part else part for part in parts)
     fixed = _SPLIT_ZIP.sub(lambda m: m.group(1) + m.group(2) if len(m.group(1) + m.group(2)) == 5 else m.group(0),

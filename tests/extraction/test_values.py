@@ -76,5 +76,9 @@ def test_state_names_misread_by_a_letter():
 
 def test_street_type_and_microgram_misreads():
     assert repair_address("8695 River Bivd, Columbus, OH") == ("8695 River Blvd, Columbus, OH", True)
+    assert repair_address("3655 Spring Or, Madison, Wisconsin") == ("3655 Spring Dr, Madison, Wisconsin", True)
+    assert repair_address("12 Elm 5t, Salem, OR") == ("12 Elm St, Salem, OR", True)
+    assert repair_address("12 Elm Or, Salem, OR") == ("12 Elm Dr, Salem, OR", True)
+    assert repair_address("40 Queen Anne Rise, Salem, OR") == ("40 Queen Anne Rise, Salem, OR", False)
     assert repair_address("9 harbor court, salem, OR") == ("9 harbor court, salem, OR", False)
     assert repair_doses("Levothyroxine 100 meg") == ("Levothyroxine 100 mcg", True)
