@@ -99,13 +99,26 @@ def _without_specks(binary: np.ndarray, text_px: float = TARGET_TEXT_HEIGHT) -> 
     the table around a photographed sheet), which make tesseract skip the text
     beside them."""
     _, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_not(binary), connectivity=8)
-    area, height = stats[:, cv2.CC_STAT_AREA], stats[:, cv2.CC_STAT_HEIGHT]
-    width = stats[:, cv2.CC_STAT_WIDTH]
-    drop = (area < max(4, int((text_px / 12) ** 2))) | (height > 5 * text_px) | (width > 40 * text_px)
-    drop[0] = False
-    if not drop[1:].any():
+    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    width, height, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    speck_area = max(4, int((text_px / 12) ** 2))
+    specks = area < speck_area
+    masses = (height > 5 * text_px) | (width > 40 * text_px)
+    specks[0] = masses[0] = False  # the background
+    if not (specks.any() or masses.any()):
         return binary
-    return np.maximum(binary, np.take(np.where(drop, 255, 0).astype(np.uint8), labels))
+    cleaned = binary.copy()
+    # A speck is a few pixels: its whole box (no side longer than its pixel count) is
+    # painted white; print is never that close to it, or it would be part of the speck.
+    xs, ys, ws, hs = x[specks], y[specks], width[specks], height[specks]
+    for dy in range(speck_area - 1):
+        for dx in range(speck_area - 1):
+            inside = (dy < hs) & (dx < ws)
+            cleaned[ys[inside] + dy, xs[inside] + dx] = 255
+    for mass in np.flatnonzero(masses):
+        box = (slice(y[mass], y[mass] + height[mass]), slice(x[mass], x[mass] + width[mass]))
+        cleaned[box][labels[box] == mass] = 255
+    return cleaned
 
 
 def binarize(gray: np.ndarray, block: int = 31, offset: int = 14) -> np.ndarray:
