@@ -2,6 +2,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medocr.settings")
 
@@ -16,9 +17,20 @@ app.conf.beat_schedule = {
 }
 
 
+@worker_process_init.connect
+def one_thread_per_process(**_) -> None:
+    """Each pool process reads its page on one core, as tesseract does: OpenCV's own
+    threads would only contend with the other pool processes for the same cores."""
+    import cv2
+    from django.conf import settings
+
+    cv2.setNumThreads(settings.EXTRACTION_CV_THREADS)
+
+
 @app.task(name="medocr.ping", ignore_result=False)
 def ping() -> dict:
     """Round trip through broker, worker and database; used by health checks and tests."""
+    import cv2
     from django.contrib.auth import get_user_model
     from django.db import connection
 
@@ -27,4 +39,5 @@ def ping() -> dict:
         "database_vendor": connection.vendor,
         "database_name": str(connection.settings_dict["NAME"]),
         "users": get_user_model().objects.count(),
+        "opencv_threads": cv2.getNumThreads(),
     }

@@ -220,6 +220,9 @@ EXTRACTION_MAX_PAGES = env_int("EXTRACTION_MAX_PAGES", 20)
 EXTRACTION_MAX_PIXELS = env_int("EXTRACTION_MAX_PIXELS", 60_000_000)
 EXTRACTION_DPI = env_int("EXTRACTION_DPI", 300)
 EXTRACTION_TIMEOUT_SECONDS = env_int("EXTRACTION_TIMEOUT_SECONDS", 120)
+# OpenCV threads per worker process: one, like tesseract (OMP_THREAD_LIMIT=1), so that
+# one pool process per core keeps each core busy without the processes contending.
+EXTRACTION_CV_THREADS = env_int("EXTRACTION_CV_THREADS", 1)
 ZIP_MAX_MEMBERS = env_int("ZIP_MAX_MEMBERS", 1000)
 ZIP_MAX_TOTAL_MB = env_int("ZIP_MAX_TOTAL_MB", 500)
 

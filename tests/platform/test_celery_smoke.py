@@ -15,3 +15,4 @@ def test_task_round_trip_through_real_worker_and_database(celery_worker):
     assert result["database_vendor"] == connection.vendor
     assert result["database_name"] == str(connection.settings_dict["NAME"])
     assert result["users"] == 1
+    assert result["opencv_threads"] == 1  # one core per pool process, like tesseract
