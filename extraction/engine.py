@@ -23,11 +23,9 @@ from extraction.parsers import PARSERS
 from extraction.types import Extraction, Limits, PageResult
 
 # A page that reads worse than this (share of confident, level words) is checked
-# for a 90/180/270 degree turn; when the letters' shapes clearly told which way was
-# up, only one that reads far worse (a page read the wrong way up scores near 0,
-# a poor photo read the right way up about 0.2 to 0.6).
-ORIENTATION_CHECK_BELOW = 0.5
-ORIENTATION_CHECK_BELOW_WHEN_SURE = 0.2
+# for a 90/180/270 degree turn: read the wrong way up a page scores near 0 (at most
+# 0.12 on the generated photos), a poor photo read the right way up 0.2 to 0.6.
+ORIENTATION_CHECK_BELOW = 0.2
 # Tesseract's orientation confidence above which its "upright" is believed.
 OSD_SURE = 1.5
 # Above this share of tall words the text runs up or down the page.
@@ -153,7 +151,7 @@ class PageReader:
         layout, gray, clean = page.layout, page.gray, page.clean
         turns = [(layout.turn, 0.0), (0, layout.skew)]
         score = reading_score(words, clean)
-        if score < (ORIENTATION_CHECK_BELOW_WHEN_SURE if layout.sure else ORIENTATION_CHECK_BELOW):
+        if score < ORIENTATION_CHECK_BELOW:
             # Read badly: tesseract's own orientation detection, then the likely turns are read.
             turn, osd_confidence = self.stopwatch.timed(preprocess.osd_rotation, gray, self.deadline.remaining())
             sideways = sideways_share(words, clean.shape[1], clean.shape[0]) > SIDEWAYS_ABOVE

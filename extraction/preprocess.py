@@ -22,6 +22,9 @@ TARGET_TEXT_HEIGHT = 20
 # Only rescale when the text is this far from the target (saves time and blur).
 RESCALE_BELOW = 18
 RESCALE_ABOVE = 22
+# Small letters are enlarged at most this much: more costs tesseract time on coarse
+# photos without reading them better.
+MAX_ENLARGEMENT = 1.5
 # Smallest skew worth straightening, and the largest one believed.
 MIN_SKEW_DEGREES = 0.4
 MAX_SKEW_DEGREES = 20.0
@@ -149,7 +152,7 @@ def scale_factor(height: float | None) -> float:
     """How much to resize so letters come near TARGET_TEXT_HEIGHT."""
     if not height or RESCALE_BELOW <= height <= RESCALE_ABOVE:
         return 1.0
-    return min(2.5, TARGET_TEXT_HEIGHT / height)
+    return min(MAX_ENLARGEMENT, TARGET_TEXT_HEIGHT / height)
 
 
 def skew_angle(gray: np.ndarray) -> float:
