@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-import cv2
-import numpy as np
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -91,6 +89,9 @@ def rendition(image: Image.Image) -> tuple[bytes, int, int]:
     Colour pages are reduced to a 256-colour palette: a phone photo of a page
     drops from about 3.3 MB to 0.8 MB and still reads the same on screen.
     """
+    import cv2  # only workers render pages: web processes need not load OpenCV
+    import numpy as np
+
     if image.mode not in ("L", "RGB"):
         image = image.convert("RGB")
     if image.width > RENDITION_MAX_WIDTH:
