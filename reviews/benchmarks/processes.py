@@ -106,23 +106,17 @@ class RedisServer:
         self.close()
 
 
-class Workers:
-    """`celery worker` with `concurrency` pool processes on the given database, broker and storage."""
+class _LoggedProcess:
+    """A child process in its own session whose output goes to a log file kept until it stops."""
 
-    def __init__(self, *, concurrency: int, env: dict):
-        self.concurrency = concurrency
-        self.env = {**os.environ, **env, "OMP_THREAD_LIMIT": "1", "CELERY_TASK_ALWAYS_EAGER": "0"}
-        self.log = tempfile.NamedTemporaryFile(prefix="medocr-bench-worker-", suffix=".log", delete=False)
+    def __init__(self, log_prefix: str, env: dict):
+        self.env = env
+        self.log = tempfile.NamedTemporaryFile(prefix=log_prefix, suffix=".log", delete=False)
         self.process: subprocess.Popen | None = None
 
-    def __enter__(self):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "medocr", "worker", "--loglevel", "WARNING",
-             "--concurrency", str(self.concurrency), "--queues", "ocr,default", "--pool", "prefork",
-             "--without-gossip", "--without-mingle", "--hostname", f"bench-{os.getpid()}@%h"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        return self
+    def start(self, args: list[str]) -> None:
+        self.process = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
 
     def __exit__(self, *exc):
         stop_group(self.process, timeout=30)
@@ -131,6 +125,21 @@ class Workers:
     def output(self) -> str:
         self.log.flush()
         return Path(self.log.name).read_text(errors="replace")[-4000:]
+
+
+class Workers(_LoggedProcess):
+    """`celery worker` with `concurrency` pool processes on the given database, broker and storage."""
+
+    def __init__(self, *, concurrency: int, env: dict):
+        super().__init__("medocr-bench-worker-",
+                         {**os.environ, **env, "OMP_THREAD_LIMIT": "1", "CELERY_TASK_ALWAYS_EAGER": "0"})
+        self.concurrency = concurrency
+
+    def __enter__(self):
+        self.start([sys.executable, "-m", "celery", "-A", "medocr", "worker", "--loglevel", "WARNING",
+                    "--concurrency", str(self.concurrency), "--queues", "ocr,default", "--pool", "prefork",
+                    "--without-gossip", "--without-mingle", "--hostname", f"bench-{os.getpid()}@%h"])
+        return self
 
     def pool_cpu_seconds(self) -> float:
         """CPU time of the pool processes so far, with that of the tesseract and poppler runs they waited for."""
@@ -222,36 +231,23 @@ class Nginx:
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
 
 
-class Gunicorn:
+class Gunicorn(_LoggedProcess):
     """gunicorn serving medocr on 127.0.0.1 with the given (production) environment."""
 
     def __init__(self, *, workers: int, env: dict):
+        super().__init__("medocr-bench-gunicorn-", {**os.environ, **env})
         self.port = free_port()
         self.workers = workers
-        self.env = {**os.environ, **env}
-        self.log = tempfile.NamedTemporaryFile(prefix="medocr-bench-gunicorn-", suffix=".log", delete=False)
-        self.process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "medocr.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(self.workers), "--worker-class", "sync", "--log-level", "warning"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        self.start([sys.executable, "-m", "gunicorn", "medocr.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+                    "--workers", str(self.workers), "--worker-class", "sync", "--log-level", "warning"])
         wait_until_healthy("gunicorn", self.process, self.url, timeout=60, pause=0.2, output=self.output)
         return self
-
-    def __exit__(self, *exc):
-        stop_group(self.process, timeout=30)
-        Path(self.log.name).unlink(missing_ok=True)
-
-    def output(self) -> str:
-        self.log.flush()
-        return Path(self.log.name).read_text(errors="replace")[-4000:]
 
 
 @dataclass
