@@ -123,22 +123,29 @@ def _letter_height(gray: np.ndarray) -> float | None:
     return float(np.median(h[letters])) if letters.sum() >= MIN_LETTERS else None
 
 
+def _small_copy(gray: np.ndarray) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """(the working copy with its light flattened, its scale, its ink, its letter-sized blobs)."""
+    small, factor = working_copy(gray, WORKING_WIDTH)
+    small = remove_shadow(small)
+    ink = _ink(small)
+    return small, factor, ink, _blobs(ink)
+
+
+def _sideways(stats: np.ndarray) -> bool:
+    share = beside_share(stats)
+    return share is not None and share < SIDEWAYS_BELOW
+
+
 def runs_up(gray: np.ndarray) -> bool:
     """Whether the text lines run up or down the page (turned by 90 or 270 degrees)."""
-    small, _ = working_copy(gray, WORKING_WIDTH)
-    share = beside_share(_blobs(_ink(remove_shadow(small))))
-    return share is not None and share < SIDEWAYS_BELOW
+    return _sideways(_small_copy(gray)[3])
 
 
 def measure(gray: np.ndarray) -> Layout:
     """The turn, skew and letter size of a page, from a small copy with its light flattened."""
-    small, factor = working_copy(gray, WORKING_WIDTH)
-    small = remove_shadow(small)
-    ink = _ink(small)
-    stats = _blobs(ink)
-    share = beside_share(stats)
+    small, factor, ink, stats = _small_copy(gray)
     turn = 0
-    if share is not None and share < SIDEWAYS_BELOW:
+    if _sideways(stats):
         small, ink, turn = np.ascontiguousarray(np.rot90(small)), np.ascontiguousarray(np.rot90(ink)), 90
         stats = _turned_quarter(stats, ink.shape[0])
     text_height = _letter_height(small)
