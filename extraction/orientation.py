@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from extraction.blobs import AREA, HEIGHT, WIDTH, find_blobs
 from extraction.preprocess import MIN_SKEW_DEGREES, remove_shadow, rotate, skew_angle, working_copy
 
 WORKING_WIDTH = 1200
@@ -47,9 +48,8 @@ def _ink(gray: np.ndarray) -> np.ndarray:
 
 def _blobs(ink: np.ndarray) -> np.ndarray:
     """Stats (x, y, w, h, area) of the blobs the size of a letter, in either direction."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    stats = stats[1:count]
-    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    stats = find_blobs(ink).stats
+    w, h, area = stats[:, WIDTH], stats[:, HEIGHT], stats[:, AREA]
     longest = np.maximum(w, h)
     keep = (longest >= 4) & (longest <= max(ink.shape) / 20) & (w <= 5 * h) & (h <= 8 * w) & (area >= 6)
     return stats[keep]
@@ -89,7 +89,7 @@ def rise_and_hang(ink: np.ndarray, stats: np.ndarray) -> tuple[int, int]:
     Letters are grouped into lines by smearing the ink along the rows; dots,
     commas and dashes (much shorter than the line's letters) do not vote.
     """
-    heights = stats[:, cv2.CC_STAT_HEIGHT]
+    heights = stats[:, HEIGHT]
     reach = max(3, int(round(1.2 * float(np.median(heights)))))
     smeared = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, 1)))
     _, line_of = cv2.connectedComponents(smeared, connectivity=8)
@@ -115,10 +115,9 @@ def rise_and_hang(ink: np.ndarray, stats: np.ndarray) -> tuple[int, int]:
 def _letter_height(gray: np.ndarray) -> float | None:
     """Median height of the blobs shaped like upright letters, noise grains smoothed away first."""
     smooth = cv2.threshold(cv2.medianBlur(gray, 3), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    count, _, stats, _ = cv2.connectedComponentsWithStats(smooth, connectivity=8)
+    stats = find_blobs(smooth).stats
     page_height = gray.shape[0]
-    w, h = stats[1:count, cv2.CC_STAT_WIDTH], stats[1:count, cv2.CC_STAT_HEIGHT]
-    area = stats[1:count, cv2.CC_STAT_AREA]
+    w, h, area = stats[:, WIDTH], stats[:, HEIGHT], stats[:, AREA]
     letters = (h >= 5) & (h <= page_height / 20) & (w <= 3 * h) & (area >= 12) & (area >= 0.15 * w * h)
     return float(np.median(h[letters])) if letters.sum() >= MIN_LETTERS else None
 

@@ -17,6 +17,8 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
+from extraction.blobs import HEIGHT, WIDTH, find_blobs
+
 # Letters this tall (median connected component, in pixels) read best and fast.
 TARGET_TEXT_HEIGHT = 20
 # Only rescale when the text is this far from the target (saves time and blur).
@@ -98,30 +100,31 @@ def grainy(binary: np.ndarray) -> bool:
 
 def _without_specks(binary: np.ndarray, text_px: float = TARGET_TEXT_HEIGHT) -> np.ndarray:
     """Paint out what is not print: dust and scanner noise far smaller than a full
-    stop, and dark masses far taller than a letter (page edges, a curled corner,
-    the table around a photographed sheet), which make tesseract skip the text
-    beside them."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_not(binary), connectivity=8)
-    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
-    width, height, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
-    speck_area = max(4, int((text_px / 12) ** 2))
-    specks = area < speck_area
-    masses = (height > 5 * text_px) | (width > 40 * text_px)
-    specks[0] = masses[0] = False  # the background
-    if not (specks.any() or masses.any()):
+    stop, and dark masses far taller or wider than a letter (page edges, a curled
+    corner, the table around a photographed sheet), which make tesseract skip the
+    text beside them."""
+    ink = cv2.compare(binary, 0, cv2.CMP_EQ)
+    # Dust: a dark pixel with fewer than SPECK_PIXELS dark pixels in the square of
+    # SPECK_REACH around it. Its blob lies inside that square, so it is a blob of a
+    # few pixels with nothing near it.
+    count = cv2.boxFilter(ink // 255, -1, (SPECK_REACH, SPECK_REACH), normalize=False,
+                          borderType=cv2.BORDER_CONSTANT)
+    dust = cv2.bitwise_and(ink, cv2.compare(count, SPECK_PIXELS, cv2.CMP_LT))
+    ink = cv2.subtract(ink, dust)
+    found = find_blobs(ink)
+    height, width = found.stats[:, HEIGHT], found.stats[:, WIDTH]
+    masses = np.flatnonzero((height > 5 * text_px) | (width > 40 * text_px))
+    if not dust.any() and not len(masses):
         return binary
-    cleaned = binary.copy()
-    # A speck is a few pixels: its whole box (no side longer than its pixel count) is
-    # painted white; print is never that close to it, or it would be part of the speck.
-    xs, ys, ws, hs = x[specks], y[specks], width[specks], height[specks]
-    for dy in range(speck_area - 1):
-        for dx in range(speck_area - 1):
-            inside = (dy < hs) & (dx < ws)
-            cleaned[ys[inside] + dy, xs[inside] + dx] = 255
-    for mass in np.flatnonzero(masses):
-        box = (slice(y[mass], y[mass] + height[mass]), slice(x[mass], x[mass] + width[mass]))
-        cleaned[box][labels[box] == mass] = 255
+    cleaned = cv2.bitwise_or(binary, dust)
+    if len(masses):
+        cleaned[found.mask(masses, ink.shape) > 0] = 255
     return cleaned
+
+
+# Dust is a blob of fewer pixels than this with no other ink in a square this wide around it.
+SPECK_PIXELS = 4
+SPECK_REACH = 7
 
 
 def binarize(gray: np.ndarray, block: int = 31, offset: int = 14) -> np.ndarray:

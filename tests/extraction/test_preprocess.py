@@ -68,3 +68,21 @@ def test_two_sideways_pages_stacked_are_cut_between_them():
 def test_one_page_or_an_upright_stack_is_not_cut():
     assert orientation.stacked_sideways_split(preprocess.rotate(text_page(), 90)) is None
     assert orientation.stacked_sideways_split(np.vstack([text_page(), text_page()])) is None
+
+
+def test_dust_and_dark_masses_are_painted_out_and_print_is_kept():
+    page = text_page()
+    rng = np.random.default_rng(3)
+    ys, xs = rng.integers(0, 1400, 400), rng.integers(0, 1000, 400)
+    far = np.array([page[max(0, y - 6):y + 7, max(0, x - 6):x + 7].min() == 255 for y, x in zip(ys, xs)])
+    ys, xs = ys[far], xs[far]
+    dusty = page.copy()
+    dusty[ys, xs] = 0  # single dark pixels, nothing else near them
+    dusty[1330:1400, :] = 0  # a dark band along the bottom: the table under a photographed sheet
+    cleaned = preprocess.black_and_white(dusty)
+    assert len(ys) > 300 and (cleaned[ys, xs] == 255).all()
+    assert (cleaned[1330:1400, :] == 255).all()
+    print_ink = preprocess.black_and_white(page) == 0
+    assert print_ink.sum() > 20_000
+    # Every pixel of print comes through as it would on the clean page.
+    np.testing.assert_array_equal(cleaned[:1300] == 0, print_ink[:1300])

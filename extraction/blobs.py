@@ -1,0 +1,75 @@
+"""Blobs of ink (8-connected groups of non-zero pixels): their boxes and pixel counts.
+
+The same numbers as cv2.connectedComponentsWithStats (without its background row),
+taken from the blobs' outlines instead of from every pixel: a page is mostly
+background, which the outline tracer skips and the labeller's statistics do not, so
+this is several times faster on a page of print. Blobs come in the raster order of
+their first pixels.
+
+A blob's box is its outer outline's box. Its pixel count follows from Pick's theorem:
+an outline traced through pixel centres, with area A and B steps, encloses A + B/2 + 1
+pixels (a one-pixel-wide stroke is traced there and back, so it counts once), less what
+lies strictly inside each of its holes (A - B/2 + 1 for the hole's outline).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+# Columns of Blobs.stats, as OpenCV numbers them.
+LEFT, TOP, WIDTH, HEIGHT, AREA = (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH,
+                                  cv2.CC_STAT_HEIGHT, cv2.CC_STAT_AREA)
+
+
+@dataclass(frozen=True)
+class Blobs:
+    stats: np.ndarray  # one row (left, top, width, height, pixels) per blob, in raster order
+    outlines: tuple  # the traced outlines, outer and holes
+    outer: np.ndarray  # for each stats row, the index of its outer outline
+    parent: np.ndarray  # for each outline, its blob's outer outline (-1 for an outer one)
+
+    def __len__(self) -> int:
+        return len(self.stats)
+
+    def mask(self, rows, shape: tuple) -> np.ndarray:
+        """255 on the pixels of the blobs at these stats rows, 0 elsewhere (what lies
+        inside their holes, other blobs included, stays 0)."""
+        mask = np.zeros(shape[:2], np.uint8)
+        # In raster order, so a blob lying in another's hole is drawn after that hole is cleared.
+        for row in np.sort(np.atleast_1d(rows)):
+            outer = int(self.outer[row])
+            cv2.drawContours(mask, self.outlines, outer, 255, thickness=cv2.FILLED)
+            holes = [self.outlines[i] for i in np.flatnonzero(self.parent == outer)]
+            if holes:
+                cv2.drawContours(mask, holes, -1, 0, thickness=cv2.FILLED)
+                # A hole's outline runs through the blob's own pixels: they stay.
+                cv2.drawContours(mask, holes, -1, 255, thickness=1)
+        return mask
+
+
+def find_blobs(ink: np.ndarray) -> Blobs:
+    """Every blob of non-zero pixels in the 8-bit image `ink`."""
+    outlines, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
+    if not outlines:
+        empty = np.zeros(0, np.int64)
+        return Blobs(np.zeros((0, 5), np.int32), (), empty, empty)
+    parent = hierarchy[0, :, 3].astype(np.int64)
+    steps = np.fromiter((len(outline) for outline in outlines), np.int64, len(outlines))
+    points = np.concatenate(outlines)[:, 0, :].astype(np.int64)
+    starts = np.concatenate(([0], np.cumsum(steps)[:-1]))
+    x, y = points[:, 0], points[:, 1]
+    following = np.arange(len(points)) + 1
+    following[starts + steps - 1] = starts  # each outline closes on its first point
+    twice_area = np.abs(np.add.reduceat(x * y[following] - x[following] * y, starts))
+    pixels = (twice_area + steps) // 2 + 1
+    holes = np.flatnonzero(parent >= 0)
+    np.subtract.at(pixels, parent[holes], np.maximum((twice_area[holes] - steps[holes]) // 2 + 1, 0))
+    outer = np.flatnonzero(parent < 0)
+    # An outline starts at its blob's first pixel in raster order.
+    outer = outer[np.lexsort((x[starts[outer]], y[starts[outer]]))]
+    left, right = np.minimum.reduceat(x, starts)[outer], np.maximum.reduceat(x, starts)[outer]
+    top, bottom = np.minimum.reduceat(y, starts)[outer], np.maximum.reduceat(y, starts)[outer]
+    stats = np.stack([left, top, right - left + 1, bottom - top + 1, pixels[outer]], axis=1).astype(np.int32)
+    return Blobs(stats, outlines, outer, parent)

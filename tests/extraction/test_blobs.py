@@ -1,0 +1,69 @@
+"""Blob boxes and pixel counts from outlines: the same as OpenCV's labeller, pixel for pixel."""
+import cv2
+import numpy as np
+import pytest
+
+from extraction.blobs import find_blobs
+from tests.extraction.test_preprocess import text_page
+
+
+def awkward_ink() -> np.ndarray:
+    """Letters, single pixels, one-pixel strokes and spurs, diagonal chains, a ring with
+    a blob in its hole, a frame around text with a mass inside it, blobs on every edge."""
+    ink = cv2.bitwise_not(text_page())[:700]
+    rng = np.random.default_rng(7)
+    ink[rng.integers(0, 700, 300), rng.integers(0, 1000, 300)] = 255  # dust
+    ink[0:5, 0:40] = 255  # on the top and left edges
+    ink[695:700, 960:1000] = 255  # bottom-right corner
+    ink[300, 100:160] = 255  # a one-pixel stroke
+    ink[300:330, 130] = 255  # ... with a spur
+    for step in range(20):  # a diagonal chain, touching only at corners
+        ink[400 + step, 40 + step] = 255
+    cv2.circle(ink, (850, 500), 60, 255, 3)  # a ring...
+    cv2.circle(ink, (850, 500), 10, 255, -1)  # ... with a blob in its hole
+    cv2.rectangle(ink, (500, 550), (800, 690), 255, 4)  # a frame...
+    cv2.putText(ink, "in a box", (520, 620), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 255, 2)  # ... around text
+    ink[640:680, 700:780] = 255  # ... and a solid mass
+    ink[650:660, 720:740] = 0  # with a hole of its own
+    return ink
+
+
+def labelled(ink):
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    return labels, stats[1:count]
+
+
+def in_order(stats):
+    return stats[np.lexsort(stats.T[::-1])]
+
+
+def test_boxes_and_pixel_counts_are_the_labellers():
+    ink = awkward_ink()
+    _, expected = labelled(ink)
+    found = find_blobs(ink)
+    assert len(found) == len(expected) > 400
+    np.testing.assert_array_equal(in_order(found.stats), in_order(expected))
+
+
+def test_blobs_come_in_the_raster_order_of_their_first_pixels():
+    found = find_blobs(awkward_ink())
+    assert (np.diff(found.stats[:, cv2.CC_STAT_TOP]) >= 0).all()
+    assert list(found.stats[:3, :2].tolist()) == [[0, 0], [130, 3], [332, 3]]
+
+
+def test_a_mask_holds_exactly_the_pixels_of_its_blobs():
+    ink = awkward_ink()
+    labels, expected = labelled(ink)
+    found = find_blobs(ink)
+    # The frame, the ring and the mass: each with a hole, two with other blobs inside.
+    large = (expected[:, cv2.CC_STAT_WIDTH] > 60) & (expected[:, cv2.CC_STAT_HEIGHT] > 30)
+    rows = np.flatnonzero((found.stats[:, cv2.CC_STAT_WIDTH] > 60) & (found.stats[:, cv2.CC_STAT_HEIGHT] > 30))
+    assert len(rows) == large.sum() == 3
+    mask = found.mask(rows, ink.shape)
+    np.testing.assert_array_equal(mask > 0, np.isin(labels, np.flatnonzero(large) + 1))
+
+
+@pytest.mark.parametrize("ink", [np.zeros((50, 60), np.uint8), np.full((50, 60), 255, np.uint8)])
+def test_an_empty_or_full_image(ink):
+    found = find_blobs(ink)
+    np.testing.assert_array_equal(found.stats, labelled(ink)[1])
