@@ -59,7 +59,7 @@ def read_images(images: list[np.ndarray], *, timeout: int, psm: int = DEFAULT_PS
     with tempfile.TemporaryDirectory(prefix="medocr-ocr-") as folder:
         paths = [os.path.join(folder, f"{number}.pgm") for number in range(1, len(images) + 1)]
         for path, image in zip(paths, images):
-            cv2.imwrite(path, image)
+            write_pgm(path, image)
         source = paths[0]
         if len(paths) > 1:
             source = os.path.join(folder, "images.txt")
@@ -94,6 +94,15 @@ def read_images(images: list[np.ndarray], *, timeout: int, psm: int = DEFAULT_PS
             line=line,
         ))
     return found
+
+
+def write_pgm(path: str, image: np.ndarray) -> None:
+    """An 8-bit grey image as a binary PGM file: the bytes cv2.imwrite writes, in one
+    write instead of a row at a time."""
+    image = np.ascontiguousarray(image, dtype=np.uint8)
+    with open(path, "wb") as out:
+        out.write(b"P5\n%d %d\n255\n" % (image.shape[1], image.shape[0]))
+        out.write(image.data)
 
 
 def _smooth(region: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ import pytesseract
 from PIL import Image
 
 from extraction.blobs import HEIGHT, WIDTH, find_blobs
+from extraction.ocr import write_pgm
 
 # Letters this tall (median connected component, in pixels) read best and fast.
 TARGET_TEXT_HEIGHT = 20
@@ -221,7 +222,7 @@ def osd_rotation(gray: np.ndarray, timeout: int = 30) -> tuple[int, float]:
     # Handed over as an uncompressed PGM file: pytesseract would spend longer
     # compressing a PNG than tesseract spends on the page.
     with tempfile.NamedTemporaryFile(prefix="medocr-osd-", suffix=".pgm") as image_file:
-        cv2.imwrite(image_file.name, small)
+        write_pgm(image_file.name, small)
         try:
             report = pytesseract.image_to_osd(image_file.name, config="--psm 0", timeout=timeout)
         except pytesseract.TesseractError:

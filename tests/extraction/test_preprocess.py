@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from extraction import orientation, preprocess
+from extraction.ocr import write_pgm
 
 
 LABELS = ["Patient name:", "Date of birth:", "Address:", "Phone number:", "Policy number:", "Weight (kg):",
@@ -86,3 +87,10 @@ def test_dust_and_dark_masses_are_painted_out_and_print_is_kept():
     assert print_ink.sum() > 20_000
     # Every pixel of print comes through as it would on the clean page.
     np.testing.assert_array_equal(cleaned[:1300] == 0, print_ink[:1300])
+
+
+def test_pages_go_to_tesseract_as_the_pgm_files_opencv_writes(tmp_path):
+    page = preprocess.black_and_white(text_page())[:999, 1:]  # odd sizes, a view into a larger array
+    write_pgm(str(tmp_path / "ours.pgm"), page)
+    cv2.imwrite(str(tmp_path / "opencv.pgm"), page)
+    assert (tmp_path / "ours.pgm").read_bytes() == (tmp_path / "opencv.pgm").read_bytes()
