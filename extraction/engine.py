@@ -70,14 +70,28 @@ def reading_score(words, image: np.ndarray) -> float:
     return enough * text_quality(words) * (1.0 - sideways_share(words, image.shape[1], image.shape[0]))
 
 
-def separate_pages(images: list[Image.Image]) -> list[Image.Image]:
-    """Each picture of two pages stacked while turned on their sides, as its two pages."""
+@dataclass
+class Picture:
+    """A page as loaded, with what was already worked out about it while separating pages."""
+    image: Image.Image
+    gray: np.ndarray | None = None
+    small: orientation.SmallCopy | None = None
+
+
+def separate_pages(images: list[Image.Image]) -> list[Picture]:
+    """Each picture of two pages stacked while turned on their sides, as its two pages.
+    A tall picture's grey copy and small copy, made to tell, are kept for its page."""
     pages = []
     for image in images:
-        tall = image.height >= orientation.STACKED_SIDEWAYS_RATIO * image.width
-        cut = orientation.stacked_sideways_split(preprocess.to_gray(image)) if tall else None
-        pages.extend([image] if cut is None else
-                     [image.crop((0, 0, image.width, cut)), image.crop((0, cut, image.width, image.height))])
+        if image.height < orientation.STACKED_SIDEWAYS_RATIO * image.width:
+            pages.append(Picture(image))
+            continue
+        gray = preprocess.to_gray(image)
+        small = orientation.small_copy(gray)
+        cut = orientation.stacked_sideways_split(gray, small)
+        pages.extend([Picture(image, gray, small)] if cut is None else
+                     [Picture(image.crop((0, 0, image.width, cut)), gray[:cut]),
+                      Picture(image.crop((0, cut, image.width, image.height)), gray[cut:])])
     return pages
 
 
@@ -124,10 +138,11 @@ class PageReader:
         clean, binary = self.clean_and_binary(straight)
         return clean, read_words(binary, timeout=self.deadline.remaining(), stopwatch=self.stopwatch)
 
-    def prepare(self, number: int, image: Image.Image) -> PreparedPage:
-        gray = preprocess.to_gray(image)
+    def prepare(self, number: int, picture: Picture) -> PreparedPage:
+        image = picture.image
+        gray = picture.gray if picture.gray is not None else preprocess.to_gray(image)
         # Measured on a small copy first: which way up the text is, its skew and its size.
-        layout = orientation.measure(gray)
+        layout = orientation.measure(gray, picture.small)
         # Letters brought to the size tesseract reads best first: every later step is cheaper.
         gray = preprocess.remove_shadow(preprocess.rescale(gray, preprocess.scale_factor(layout.text_height)))
         gray = preprocess.rotate(gray, layout.turn)
@@ -135,12 +150,12 @@ class PageReader:
         clean, binary = self.clean_and_binary(straight)
         return PreparedPage(number, image, layout, gray, clean, binary)
 
-    def read(self, images: list[Image.Image], keep_images: bool) -> list[PageResult]:
+    def read(self, pictures: list[Picture], keep_images: bool) -> list[PageResult]:
         """Every page, prepared a few at a time and read by one tesseract call per few."""
         results = []
-        for start in range(0, len(images), READ_TOGETHER):
-            batch = [self.prepare(number, image)
-                     for number, image in enumerate(images[start:start + READ_TOGETHER], start=start + 1)]
+        for start in range(0, len(pictures), READ_TOGETHER):
+            batch = [self.prepare(number, picture)
+                     for number, picture in enumerate(pictures[start:start + READ_TOGETHER], start=start + 1)]
             readings = read_images([page.binary for page in batch], timeout=self.deadline.remaining(),
                                    stopwatch=self.stopwatch)
             results.extend(self.finish(page, words, keep_images) for page, words in zip(batch, readings))
@@ -223,10 +238,10 @@ def extract(path: str | Path, kind: str = AUTO, *, limits: Limits | None = None,
     started = time.perf_counter()
     deadline = Deadline(limits.timeout_seconds)
     stopwatch = Stopwatch()
-    images = separate_pages(load_pages(path, limits, deadline))
+    pictures = separate_pages(load_pages(path, limits, deadline))
     loaded = time.perf_counter()
     reader = PageReader(deadline, stopwatch)
-    pages = reader.read(images, keep_images)
+    pages = reader.read(pictures, keep_images)
     read = time.perf_counter()
     if kind == AUTO:
         result = classify(pages)

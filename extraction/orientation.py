@@ -122,29 +122,39 @@ def _letter_height(gray: np.ndarray) -> float | None:
     return float(np.median(h[letters])) if letters.sum() >= MIN_LETTERS else None
 
 
-def _small_copy(gray: np.ndarray) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
-    """(the working copy with its light flattened, its scale, its ink, its letter-sized blobs)."""
+@dataclass(frozen=True)
+class SmallCopy:
+    """A page's working copy, measured once and reused by every question asked of it."""
+    image: np.ndarray  # WORKING_WIDTH wide at most, its light flattened
+    factor: float  # its scale
+    ink: np.ndarray
+    letters: np.ndarray  # stats of its letter-sized blobs
+
+    @property
+    def runs_up(self) -> bool:
+        share = beside_share(self.letters)
+        return share is not None and share < SIDEWAYS_BELOW
+
+
+def small_copy(gray: np.ndarray) -> SmallCopy:
     small, factor = working_copy(gray, WORKING_WIDTH)
     small = remove_shadow(small)
     ink = _ink(small)
-    return small, factor, ink, _blobs(ink)
-
-
-def _sideways(stats: np.ndarray) -> bool:
-    share = beside_share(stats)
-    return share is not None and share < SIDEWAYS_BELOW
+    return SmallCopy(small, factor, ink, _blobs(ink))
 
 
 def runs_up(gray: np.ndarray) -> bool:
     """Whether the text lines run up or down the page (turned by 90 or 270 degrees)."""
-    return _sideways(_small_copy(gray)[3])
+    return small_copy(gray).runs_up
 
 
-def measure(gray: np.ndarray) -> Layout:
-    """The turn, skew and letter size of a page, from a small copy with its light flattened."""
-    small, factor, ink, stats = _small_copy(gray)
+def measure(gray: np.ndarray, copy: SmallCopy | None = None) -> Layout:
+    """The turn, skew and letter size of a page, from a small copy with its light
+    flattened (`copy`, when it has been made already)."""
+    copy = copy or small_copy(gray)
+    small, factor, ink, stats = copy.image, copy.factor, copy.ink, copy.letters
     turn = 0
-    if _sideways(stats):
+    if copy.runs_up:
         small, ink, turn = np.ascontiguousarray(np.rot90(small)), np.ascontiguousarray(np.rot90(ink)), 90
         stats = _turned_quarter(stats, ink.shape[0])
     text_height = _letter_height(small)
@@ -168,13 +178,14 @@ def measure(gray: np.ndarray) -> Layout:
 STACKED_SIDEWAYS_RATIO = 1.45
 
 
-def stacked_sideways_split(gray: np.ndarray) -> int | None:
+def stacked_sideways_split(gray: np.ndarray, copy: SmallCopy | None = None) -> int | None:
     """The row between two pages stacked one above the other, each turned on its side
     (once turned upright they would stand side by side, and their columns would run
     into each other), or None when the picture is not such a stack. The cut is a
-    row with the least ink in the middle fifth of the picture."""
+    row with the least ink in the middle fifth of the picture. `copy`: the picture's
+    small copy, when it has been made already."""
     height, width = gray.shape[:2]
-    if height < STACKED_SIDEWAYS_RATIO * width or not runs_up(gray):
+    if height < STACKED_SIDEWAYS_RATIO * width or not (copy or small_copy(gray)).runs_up:
         return None
     small, factor = working_copy(gray, 500)
     ink = (cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1] > 0).sum(axis=1)
