@@ -110,13 +110,12 @@ def _smooth(region: np.ndarray) -> np.ndarray:
     return cv2.medianBlur(region, 5)
 
 
-def _binary(region: np.ndarray) -> np.ndarray:
-    """Smoothed, then thresholded on this region's own histogram."""
-    return cv2.threshold(cv2.GaussianBlur(region, (5, 5), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
-
-
-# Other views of a region's pixels than the page-wide pass had, tried in order.
-VIEWS = {"smooth": _smooth, "binary": _binary}
+# Other views of a region's pixels than the page-wide pass had. A view thresholded on
+# the region's own histogram (Otsu) was read as well until it was measured: on 160
+# generated documents it put right no field the smoothed view missed (98.3 % of fields
+# right with both views or with the smoothed one alone, 97.6 % with Otsu's alone), and
+# it doubled the crops to read.
+VIEWS = {"smooth": _smooth}
 
 
 class RegionReader:
