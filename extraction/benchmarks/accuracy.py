@@ -157,7 +157,9 @@ def markdown(summaries: list[dict], threshold: float, sweep_rows: list[dict]) ->
     lines = [
         f"Review threshold {threshold:g} (settings.REVIEW_THRESHOLD). Scoring as FIELDS.md. "
         f"The seed's pipeline runs on the same pages in the same run; its accuracy counts the 5 fields "
-        f"per kind it extracts.",
+        f"per kind it extracts. Both run in this process with OpenCV on {cv2.getNumThreads()} threads "
+        f"(Celery workers keep it to EXTRACTION_CV_THREADS, 1 by default) and tesseract on "
+        f"OMP_THREAD_LIMIT={os.environ.get('OMP_THREAD_LIMIT', 'unset')}.",
         "",
         "| set | docs | pages | field accuracy | document accuracy | kind accuracy | error recall | "
         "right but flagged | s/page | seed s/page | time outside tesseract | seed field accuracy |",
