@@ -37,11 +37,15 @@ class Blobs:
         """255 on the pixels of the blobs at these stats rows, 0 elsewhere (what lies
         inside their holes, other blobs included, stays 0)."""
         mask = np.zeros(shape[:2], np.uint8)
+        rows = np.sort(np.atleast_1d(rows))
+        outers = self.outer[rows]
+        holes_of = {int(outer): [] for outer in outers}
+        for hole in np.flatnonzero(np.isin(self.parent, outers)):
+            holes_of[int(self.parent[hole])].append(self.outlines[hole])
         # In raster order, so a blob lying in another's hole is drawn after that hole is cleared.
-        for row in np.sort(np.atleast_1d(rows)):
-            outer = int(self.outer[row])
-            cv2.drawContours(mask, self.outlines, outer, 255, thickness=cv2.FILLED)
-            holes = [self.outlines[i] for i in np.flatnonzero(self.parent == outer)]
+        for outer in outers:
+            cv2.drawContours(mask, [self.outlines[outer]], 0, 255, thickness=cv2.FILLED)
+            holes = holes_of[int(outer)]
             if holes:
                 cv2.drawContours(mask, holes, -1, 0, thickness=cv2.FILLED)
                 # A hole's outline runs through the blob's own pixels: they stay.

@@ -156,6 +156,8 @@ class PageReader:
         for start in range(0, len(pictures), READ_TOGETHER):
             batch = [self.prepare(number, picture)
                      for number, picture in enumerate(pictures[start:start + READ_TOGETHER], start=start + 1)]
+            for picture in pictures[start:start + READ_TOGETHER]:
+                picture.gray = picture.small = None  # measured: let them go
             readings = read_images([page.binary for page in batch], timeout=self.deadline.remaining(),
                                    stopwatch=self.stopwatch)
             results.extend(self.finish(page, words, keep_images) for page, words in zip(batch, readings))
@@ -226,9 +228,9 @@ PAGE_MARGIN = 0.05
 
 def cap_by_page(fields: dict, pages: list[PageResult]) -> dict:
     """On a bad photo even confidently read words are often wrong, so no value read
-    from a page is surer than the page's words were on average (less PAGE_MARGIN),
-    and no blank surer than the document's least sure page (its value may be there,
-    unread)."""
+    from a page is surer than the page's words were on average, less PAGE_MARGIN,
+    and no blank surer than that for the document's least sure page (its value may
+    be there, unread)."""
     caps = {page.number: max(0.0, page_confidence(page) - PAGE_MARGIN) for page in pages}
     for result in fields.values():
         cap = caps.get(result.page, min(caps.values(), default=0.0))

@@ -99,6 +99,8 @@ def read_images(images: list[np.ndarray], *, timeout: int, psm: int = DEFAULT_PS
 def write_pgm(path: str, image: np.ndarray) -> None:
     """An 8-bit grey image as a binary PGM file: the bytes cv2.imwrite writes, in one
     write instead of a row at a time."""
+    if image.ndim != 2:
+        raise ValueError("A PGM file holds one grey channel.")
     image = np.ascontiguousarray(image, dtype=np.uint8)
     with open(path, "wb") as out:
         out.write(b"P5\n%d %d\n255\n" % (image.shape[1], image.shape[0]))

@@ -101,13 +101,14 @@ def grainy(binary: np.ndarray) -> bool:
 
 def _without_specks(binary: np.ndarray, text_px: float = TARGET_TEXT_HEIGHT) -> np.ndarray:
     """Paint out what is not print: dust and scanner noise far smaller than a full
-    stop, and dark masses far taller or wider than a letter (page edges, a curled
-    corner, the table around a photographed sheet), which make tesseract skip the
-    text beside them."""
+    stop, and dark masses far taller or wider than a letter (`text_px`: page edges,
+    a curled corner, the table around a photographed sheet), which make tesseract
+    skip the text beside them. Dust is measured in pixels, whatever the letter size."""
     ink = cv2.compare(binary, 0, cv2.CMP_EQ)
-    # Dust: a dark pixel with fewer than SPECK_PIXELS dark pixels in the square of
-    # SPECK_REACH around it. Its blob lies inside that square, so it is a blob of a
-    # few pixels with nothing near it.
+    # Dust: a dark pixel with fewer than SPECK_PIXELS dark pixels (itself included) in
+    # the SPECK_REACH square around it. Its blob then has fewer than SPECK_PIXELS pixels
+    # (a larger one would reach out of the square through more), and at most a few
+    # others lie near it; a grain that close to print, or in a clump, stays.
     count = cv2.boxFilter(ink // 255, -1, (SPECK_REACH, SPECK_REACH), normalize=False,
                           borderType=cv2.BORDER_CONSTANT)
     dust = cv2.bitwise_and(ink, cv2.compare(count, SPECK_PIXELS, cv2.CMP_LT))
@@ -123,7 +124,7 @@ def _without_specks(binary: np.ndarray, text_px: float = TARGET_TEXT_HEIGHT) -> 
     return cleaned
 
 
-# Dust is a blob of fewer pixels than this with no other ink in a square this wide around it.
+# Dust: fewer dark pixels than this in the square this wide around a dark pixel.
 SPECK_PIXELS = 4
 SPECK_REACH = 7
 
