@@ -4,7 +4,8 @@ The same numbers as cv2.connectedComponentsWithStats (without its background row
 taken from the blobs' outlines instead of from every pixel: a page is mostly
 background, which the outline tracer skips and the labeller's statistics do not, so
 this is several times faster on a page of print. Blobs come in the raster order of
-their first pixels.
+their first pixels. A picture of grain (more than MAX_TRACED blobs, where tracing
+would cost seconds) gets the labeller's own statistics, in its order.
 
 A blob's box is its outer outline's box. Its pixel count follows from Pick's theorem:
 an outline traced through pixel centres, with area A and B steps, encloses A + B/2 + 1
@@ -29,6 +30,7 @@ class Blobs:
     outlines: tuple  # the traced outlines, outer and holes
     outer: np.ndarray  # for each stats row, the index of its outer outline
     parent: np.ndarray  # for each outline, its blob's outer outline (-1 for an outer one)
+    labels: np.ndarray | None = None  # the labeller's image, when there were too many blobs to trace
 
     def __len__(self) -> int:
         return len(self.stats)
@@ -36,8 +38,10 @@ class Blobs:
     def mask(self, rows, shape: tuple) -> np.ndarray:
         """255 on the pixels of the blobs at these stats rows, 0 elsewhere (what lies
         inside their holes, other blobs included, stays 0)."""
-        mask = np.zeros(shape[:2], np.uint8)
         rows = np.sort(np.atleast_1d(rows))
+        if self.labels is not None:
+            return np.isin(self.labels, rows + 1).astype(np.uint8) * 255
+        mask = np.zeros(shape[:2], np.uint8)
         outers = self.outer[rows]
         holes_of = {int(outer): [] for outer in outers}
         for hole in np.flatnonzero(np.isin(self.parent, outers)):
@@ -53,8 +57,19 @@ class Blobs:
         return mask
 
 
+# More blobs than this is grain, not print (a page of the forms has a few thousand), and
+# tracing each costs more than labelling every pixel: the labeller's statistics are used.
+MAX_TRACED = 30_000
+
+
 def find_blobs(ink: np.ndarray) -> Blobs:
     """Every blob of non-zero pixels in the 8-bit image `ink`."""
+    count, labels = cv2.connectedComponents(ink, connectivity=8)
+    if count - 1 > MAX_TRACED:
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        empty = np.zeros(0, np.int64)
+        return Blobs(stats[1:count].astype(np.int32), (), empty, empty, labels)
+    del labels
     outlines, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
     if not outlines:
         empty = np.zeros(0, np.int64)

@@ -3,7 +3,7 @@ import cv2
 import numpy as np
 import pytest
 
-from extraction.blobs import find_blobs
+from extraction.blobs import MAX_TRACED, find_blobs
 from tests.extraction.test_preprocess import text_page
 
 
@@ -81,3 +81,13 @@ def test_masks_of_every_blob_and_of_a_blob_inside_a_hole():
 def test_an_empty_or_full_image(ink):
     found = find_blobs(ink)
     np.testing.assert_array_equal(found.stats, labelled(ink)[1])
+
+
+def test_grain_gets_the_labellers_own_statistics_and_masks():
+    grain = np.where(np.random.default_rng(5).random((700, 700)) < 0.2, 255, 0).astype(np.uint8)
+    labels, expected = labelled(grain)
+    assert len(expected) > MAX_TRACED
+    found = find_blobs(grain)
+    np.testing.assert_array_equal(found.stats, expected)
+    rows = np.flatnonzero(expected[:, cv2.CC_STAT_AREA] >= 6)
+    np.testing.assert_array_equal(found.mask(rows, grain.shape) > 0, np.isin(labels, rows + 1))
