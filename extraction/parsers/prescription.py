@@ -23,6 +23,9 @@ FIELDS = ("prescriber_name", "prescription_date", "patient_name", "patient_addre
 _MISREAD_DOCTOR = re.compile(r"^(?:Or|0r|Br|D r|Dt|Dn)(?=\.?\s+[A-Z])")
 # A comma or colon right after the opening title is its full stop misread.
 _MISREAD_TITLE_STOP = re.compile(r"^(Dr)[,:;](?=\s+[A-Z])")
+# The fit of medicines with a strength touching its number (values.glued_unit): below
+# the review threshold however sure the words, as the spacing cannot be told from OCR.
+GLUED_UNIT_FIT = 0.75
 
 
 def _doctor(text: str) -> tuple[str, bool]:
@@ -128,6 +131,7 @@ class PrescriptionParser:
                 continue  # the Rx sign and specks
             text, repaired = values.repair_doses(text)
             fit *= 0.95 if repaired else 1.0
+            fit *= GLUED_UNIT_FIT if values.glued_unit(text) else 1.0
             if not re.search(r"\d", text):
                 fit *= 0.8  # a medicine line normally carries its dose
             lines.append(text)

@@ -221,6 +221,16 @@ _MICROGRAM = re.compile(r"(?<=\d)\s*(meg|mcq|rncg|mcgs|rneg)\b", re.IGNORECASE)
 _NUMBER_IN_DOSE = re.compile(r"\b[\dOoIl|]+(?:[.,][\dOoIl|]+)?(?=\s*(?:mg|mcg|g|gram|grams|ml|units?|iu)\b)", re.IGNORECASE)
 
 
+# A strength with its unit against its number ("1g", "500mg").
+_GLUED_UNIT = re.compile(r"\d(?:mg|mcg|g|gram|grams|ml|units?|iu)\b", re.IGNORECASE)
+
+
+def glued_unit(text: str) -> bool:
+    """Whether a strength's unit touches its number. OCR drops narrow spaces, and printed
+    forms write "1 g", so the spacing on the document is unsure: the value goes to review."""
+    return bool(_GLUED_UNIT.search(text))
+
+
 def repair_doses(text: str) -> tuple[str, bool]:
     """Fix the unit and number of a dose ("20 md" is "20 mg", "2O mg" is "20 mg")."""
     fixed = _NUMBER_IN_DOSE.sub(lambda m: as_digits(m.group(0)) if _digit_like(m.group(0)) else m.group(0), text)

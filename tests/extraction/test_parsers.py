@@ -10,7 +10,8 @@ def values_of(fields):
     return {name: result.value for name, result in fields.items()}
 
 
-def prescription_page(name_confidence=0.96, refill_text="_2_", date_text="5/1l/2022"):
+def prescription_page(name_confidence=0.96, refill_text="_2_", date_text="5/1l/2022",
+                      medicines=("Amoxicillin 500 md", "Cetirizine 1O mg")):
     return page(1, [
         (0.06, [(0.38, "Dr Anna Berg, M.D")]),
         (0.10, [(0.40, "12 Quay Street,")]),
@@ -18,8 +19,8 @@ def prescription_page(name_confidence=0.96, refill_text="_2_", date_text="5/1l/2
         (0.21, [(0.03, "Name:"), (0.16, "Tom Hale", name_confidence), (0.645, "Date:"), (0.74, date_text)]),
         (0.29, [(0.03, "Adress:"), (0.17, "4 mill lane, york, NY")]),  # a label misread
         (0.40, [(0.04, "R", 0.3)]),  # the Rx sign
-        (0.47, [(0.167, "Amoxicillin 500 md")]),
-        (0.50, [(0.167, "Cetirizine 1O mg")]),
+        (0.47, [(0.167, medicines[0])]),
+        (0.50, [(0.167, medicines[1])]),
         (0.575, [(0.163, "Directions:")]),
         (0.64, [(0.16, "Amoxicillin, take 1 tablet")]),
         (0.67, [(0.16, "twice a day - with food")]),
@@ -52,6 +53,15 @@ def test_doubtful_prescription_values_score_below_the_threshold():
     assert fields["patient_name"].confidence < THRESHOLD
     assert fields["prescription_date"].value == "45/19/2022"
     assert fields["prescription_date"].confidence < THRESHOLD
+
+
+def test_a_strength_read_against_its_number_goes_to_review():
+    spaced = PARSERS["prescription"].parse([prescription_page(medicines=("Ciprofloxacin 1 g", "Cetirizine 10 mg"))])
+    glued = PARSERS["prescription"].parse([prescription_page(medicines=("Ciprofloxacin 1g", "Cetirizine 10 mg"))])
+    assert spaced["medicines"].value == ["Ciprofloxacin 1 g", "Cetirizine 10 mg"]
+    assert spaced["medicines"].confidence >= THRESHOLD
+    assert glued["medicines"].value == ["Ciprofloxacin 1g", "Cetirizine 10 mg"]  # as read: the spacing is unsure
+    assert glued["medicines"].confidence < THRESHOLD
 
 
 def test_prescription_without_its_labels_gives_blank_fields():

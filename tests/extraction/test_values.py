@@ -1,6 +1,9 @@
 """Field-aware repair of OCR'd values, and how well they fit their field."""
+import pytest
+
 from extraction.parsers.values import (
-    read_choice, read_date, read_integer, read_phone, repair_address, repair_doses, repair_title_case,
+    glued_unit, read_choice, read_date, read_integer, read_phone, repair_address, repair_doses,
+    repair_title_case,
 )
 
 
@@ -82,3 +85,12 @@ def test_street_type_and_microgram_misreads():
     assert repair_address("40 Queen Anne Rise, Salem, OR") == ("40 Queen Anne Rise, Salem, OR", False)
     assert repair_address("9 harbor court, salem, OR") == ("9 harbor court, salem, OR", False)
     assert repair_doses("Levothyroxine 100 meg") == ("Levothyroxine 100 mcg", True)
+
+
+@pytest.mark.parametrize("text, glued", [
+    ("Ciprofloxacin 1g", True), ("Lialda 2.4gram", True), ("Levothyroxine 50mcg", True),
+    ("Ciprofloxacin 1 g", False), ("Prednisone 20 mg", False), ("Vitamin D3 1000 units", False),
+    ("take 1 gummy at night", False),
+])
+def test_a_strength_touching_its_number_is_noticed(text, glued):
+    assert glued_unit(text) is glued
