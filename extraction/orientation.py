@@ -132,6 +132,7 @@ class SmallCopy:
 
     @property
     def runs_up(self) -> bool:
+        """Whether the text lines run up or down the page (turned by 90 or 270 degrees)."""
         share = beside_share(self.letters)
         return share is not None and share < SIDEWAYS_BELOW
 
@@ -141,11 +142,6 @@ def small_copy(gray: np.ndarray) -> SmallCopy:
     small = remove_shadow(small)
     ink = _ink(small)
     return SmallCopy(small, factor, ink, _blobs(ink))
-
-
-def runs_up(gray: np.ndarray) -> bool:
-    """Whether the text lines run up or down the page (turned by 90 or 270 degrees)."""
-    return small_copy(gray).runs_up
 
 
 def measure(gray: np.ndarray, copy: SmallCopy | None = None) -> Layout:

@@ -218,11 +218,13 @@ def read_choice(text: str, choices: tuple[str, ...]) -> tuple[str | None, float,
 
 _DOSE_UNIT = re.compile(r"(?<=\d)\s*(md|rng|mq|rnq|ng|m9|mgs)\b", re.IGNORECASE)
 _MICROGRAM = re.compile(r"(?<=\d)\s*(meg|mcq|rncg|mcgs|rneg)\b", re.IGNORECASE)
-_NUMBER_IN_DOSE = re.compile(r"\b[\dOoIl|]+(?:[.,][\dOoIl|]+)?(?=\s*(?:mg|mcg|g|gram|grams|ml|units?|iu)\b)", re.IGNORECASE)
+# The units a strength is written in.
+_DOSE_UNITS = r"(?:mg|mcg|g|gram|grams|ml|units?|iu)\b"
+_NUMBER_IN_DOSE = re.compile(r"\b[\dOoIl|]+(?:[.,][\dOoIl|]+)?(?=\s*" + _DOSE_UNITS + ")", re.IGNORECASE)
 
 
 # A strength with its unit against its number ("1g", "500mg").
-_GLUED_UNIT = re.compile(r"\d(?:mg|mcg|g|gram|grams|ml|units?|iu)\b", re.IGNORECASE)
+_GLUED_UNIT = re.compile(r"\d" + _DOSE_UNITS, re.IGNORECASE)
 
 
 def glued_unit(text: str) -> bool:

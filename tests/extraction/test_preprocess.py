@@ -24,16 +24,16 @@ def text_page() -> np.ndarray:
 
 
 def test_lines_across_the_page_are_not_sideways():
-    assert not orientation.runs_up(text_page())
+    assert not orientation.small_copy(text_page()).runs_up
 
 
 def test_lines_up_or_down_the_page_are_sideways():
-    assert orientation.runs_up(preprocess.rotate(text_page(), 90))
-    assert orientation.runs_up(preprocess.rotate(text_page(), 270))
+    assert orientation.small_copy(preprocess.rotate(text_page(), 90)).runs_up
+    assert orientation.small_copy(preprocess.rotate(text_page(), 270)).runs_up
 
 
 def test_a_blank_page_is_not_sideways():
-    assert not orientation.runs_up(np.full((1400, 1000), 255, np.uint8))
+    assert not orientation.small_copy(np.full((1400, 1000), 255, np.uint8)).runs_up
 
 
 @pytest.mark.parametrize("turned", [0, 90, 180, 270])
