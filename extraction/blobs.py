@@ -5,7 +5,8 @@ taken from the blobs' outlines instead of from every pixel: a page is mostly
 background, which the outline tracer skips and the labeller's statistics do not, so
 this is several times faster on a page of print. Blobs come in the raster order of
 their first pixels. A picture of grain (more than MAX_TRACED blobs, where tracing
-would cost seconds) gets the labeller's own statistics, in its order.
+would cost seconds; counted on a quarter of its rows) gets the labeller's own
+statistics, in its order.
 
 A blob's box is its outer outline's box. Its pixel count follows from Pick's theorem:
 an outline traced through pixel centres, with area A and B steps, encloses A + B/2 + 1
@@ -60,16 +61,27 @@ class Blobs:
 # More blobs than this is grain, not print (a page of the forms has a few thousand), and
 # tracing each costs more than labelling every pixel: the labeller's statistics are used.
 MAX_TRACED = 30_000
+# The count is estimated on every fourth band of this many rows, stacked.
+SAMPLE_BAND = 16
+
+
+def estimated_count(ink: np.ndarray) -> int:
+    """About how many blobs `ink` holds, from the blobs on a quarter of its rows (every
+    fourth band of SAMPLE_BAND rows), scaled up: grain is spread over a picture, and
+    labelling a quarter of it costs a quarter of labelling the whole."""
+    height = ink.shape[0]
+    rows = np.flatnonzero((np.arange(height) // SAMPLE_BAND) % 4 == 0)
+    if len(rows) == height:
+        return cv2.connectedComponents(ink, connectivity=8)[0] - 1
+    return (cv2.connectedComponents(ink[rows], connectivity=8)[0] - 1) * height // len(rows)
 
 
 def find_blobs(ink: np.ndarray) -> Blobs:
     """Every blob of non-zero pixels in the 8-bit image `ink`."""
-    count, labels = cv2.connectedComponents(ink, connectivity=8)
-    if count - 1 > MAX_TRACED:
+    if estimated_count(ink) > MAX_TRACED:
         count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
         empty = np.zeros(0, np.int64)
         return Blobs(stats[1:count].astype(np.int32), (), empty, empty, labels)
-    del labels
     outlines, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
     if not outlines:
         empty = np.zeros(0, np.int64)

@@ -17,7 +17,7 @@ from extraction import orientation, preprocess
 from extraction.classify import classify
 from extraction.errors import DocumentError
 from extraction.fields import KINDS, UNKNOWN
-from extraction.loading import Deadline, load_pages
+from extraction.loading import COLOUR, GREY, Deadline, load_pages
 from extraction.ocr import RegionReader, Stopwatch, flush, read_images, read_words, text_quality
 from extraction.parsers import PARSERS
 from extraction.types import Extraction, Limits, PageResult
@@ -247,7 +247,8 @@ def extract(path: str | Path, kind: str = AUTO, *, limits: Limits | None = None,
     started = time.perf_counter()
     deadline = Deadline(limits.timeout_seconds)
     stopwatch = Stopwatch()
-    pictures = separate_pages(load_pages(path, limits, deadline))
+    # Colour only for the page images kept for people; the reading itself is done in grey.
+    pictures = separate_pages(load_pages(path, limits, deadline, COLOUR if keep_images else GREY))
     loaded = time.perf_counter()
     reader = PageReader(deadline, stopwatch)
     pages = reader.read(pictures, keep_images)

@@ -5,7 +5,8 @@ A PDF that is a plain scan (one JPEG filling each page) gives its pictures as
 they are (extraction.scans); other PDF pages are rendered by poppler (pdf2image)
 at `Limits.dpi`, lowered for a page whose size would exceed `Limits.max_pixels`; PNG, JPEG and TIFF (every
 frame) are read with Pillow after their header says the size is acceptable.
-Every page comes back as an RGB PIL image.
+Every page comes back as a PIL image in the mode asked for: RGB, or L (grey) when
+only the text matters, which JPEG decodes several times faster (luminance only).
 """
 from __future__ import annotations
 
@@ -70,8 +71,12 @@ def too_many_pages_error(count: int, limits: Limits) -> TooManyPages:
     return TooManyPages(f"The document has {count} pages; the limit is {limits.max_pages}.")
 
 
-def load_pages(path: str | Path, limits: Limits, deadline: Deadline | None = None) -> list[Image.Image]:
-    """The pages of the file at `path` as RGB images, in order."""
+COLOUR, GREY = "RGB", "L"
+
+
+def load_pages(path: str | Path, limits: Limits, deadline: Deadline | None = None,
+               mode: str = COLOUR) -> list[Image.Image]:
+    """The pages of the file at `path` as images of `mode` (COLOUR or GREY), in order."""
     path = Path(path)
     deadline = deadline or Deadline(limits.timeout_seconds)
     if not path.is_file():
@@ -80,9 +85,9 @@ def load_pages(path: str | Path, limits: Limits, deadline: Deadline | None = Non
         raise EmptyDocument("The file is empty.")
     mime = filetypes.sniff_file(path)
     if mime == filetypes.PDF:
-        return load_pdf(path, limits, deadline)
+        return load_pdf(path, limits, deadline, mode)
     if mime in (filetypes.PNG, filetypes.JPEG, filetypes.TIFF):
-        return load_image(path, limits)
+        return load_image(path, limits, mode)
     raise UnsupportedFileType(f"This is not a PDF, PNG, JPEG or TIFF file (its content is {mime}).")
 
 
@@ -131,10 +136,10 @@ def render_dpi(page: PdfPage, limits: Limits) -> int:
     return max(1, min(limits.dpi, int(fitting)))
 
 
-def load_pdf(path: Path, limits: Limits, deadline: Deadline) -> list[Image.Image]:
+def load_pdf(path: Path, limits: Limits, deadline: Deadline, mode: str = COLOUR) -> list[Image.Image]:
     """A scan's own page pictures when it is a plain scan, else the pages drawn by poppler."""
     sizes = pdf_pages(path, limits, deadline)
-    scans = page_scans(path, sizes, limits, deadline.remaining())
+    scans = page_scans(path, sizes, limits, deadline.remaining(), mode)
     if scans is not None:
         return scans
     dpis = [render_dpi(size, limits) for size in sizes]
@@ -147,7 +152,7 @@ def load_pdf(path: Path, limits: Limits, deadline: Deadline) -> list[Image.Image
             last += 1
         try:
             rendered = convert_from_path(str(path), dpi=dpis[number - 1], first_page=number, last_page=last,
-                                         timeout=deadline.remaining())
+                                         grayscale=mode == GREY, timeout=deadline.remaining())
         except PDFPopplerTimeoutError:
             raise timeout_error(limits.timeout_seconds) from None
         except (PDFPageCountError, PDFSyntaxError) as error:
@@ -157,12 +162,12 @@ def load_pdf(path: Path, limits: Limits, deadline: Deadline) -> list[Image.Image
         for image in rendered:
             if image.width * image.height > limits.max_pixels:
                 raise too_large_error(limits)
-            pages.append(image.convert("RGB"))
+            pages.append(image.convert(mode))
         number = last + 1
     return pages
 
 
-def load_image(path: Path, limits: Limits) -> list[Image.Image]:
+def load_image(path: Path, limits: Limits, mode: str = COLOUR) -> list[Image.Image]:
     """Every frame of an image file, upright by its EXIF orientation."""
     pages = []
     try:
@@ -172,12 +177,13 @@ def load_image(path: Path, limits: Limits) -> list[Image.Image]:
                 frames = getattr(image, "n_frames", 1)
                 if frames > limits.max_pages:
                     raise too_many_pages_error(frames, limits)
+                decode_as(image, mode)
                 for frame in ImageSequence.Iterator(image):
                     if frame.width * frame.height > limits.max_pixels:
                         raise too_large_error(limits)
                     frame.load()
                     turned = frame.getexif().get(EXIF_ORIENTATION, 1) not in (0, 1)
-                    pages.append((ImageOps.exif_transpose(frame) if turned else frame).convert("RGB"))
+                    pages.append((ImageOps.exif_transpose(frame) if turned else frame).convert(mode))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_large_error(limits) from None
     except DocumentError:
@@ -187,3 +193,10 @@ def load_image(path: Path, limits: Limits) -> list[Image.Image]:
     if not pages:
         raise EmptyDocument("The image file has no pages.")
     return pages
+
+
+def decode_as(image: Image.Image, mode: str) -> None:
+    """Asks a JPEG not yet decoded for its luminance only when grey is all that is wanted
+    (other formats decode as they are and are converted after)."""
+    if mode == GREY and image.format == "JPEG":
+        image.draft(GREY, image.size)

@@ -35,7 +35,7 @@ OSD_WIDTH = 1400
 
 
 def to_gray(image: Image.Image) -> np.ndarray:
-    return np.asarray(image.convert("L"))
+    return np.asarray(image if image.mode == "L" else image.convert("L"))
 
 
 def working_copy(gray: np.ndarray, width: int = 1000) -> tuple[np.ndarray, float]:
@@ -58,7 +58,7 @@ def remove_shadow(gray: np.ndarray) -> np.ndarray:
     background = cv2.medianBlur(cv2.dilate(small, kernel), 21)
     if factor != 1.0:
         background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
-    flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
+    flat = cv2.divide(gray, cv2.max(background, 1), scale=255)
     return cv2.normalize(flat, None, 0, 255, cv2.NORM_MINMAX)
 
 

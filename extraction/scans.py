@@ -71,8 +71,10 @@ def scan_listing(path: Path, pages: list[PdfPage], limits: Limits, timeout: int)
     return True
 
 
-def page_scans(path: Path, pages: list[PdfPage], limits: Limits, timeout: int) -> list[Image.Image] | None:
-    """The pages' own pictures as upright RGB images, or None when the PDF is not a plain scan."""
+def page_scans(path: Path, pages: list[PdfPage], limits: Limits, timeout: int,
+               mode: str = "RGB") -> list[Image.Image] | None:
+    """The pages' own pictures as upright images of `mode` ("RGB" or "L"), or None when the
+    PDF is not a plain scan."""
     if not pages or not scan_listing(path, pages, limits, timeout) or _has_fonts(path, len(pages), timeout):
         return None
     with tempfile.TemporaryDirectory(prefix="medocr-scan-") as folder:
@@ -85,7 +87,9 @@ def page_scans(path: Path, pages: list[PdfPage], limits: Limits, timeout: int) -
         for file, page in zip(files, pages):
             try:
                 with Image.open(file) as picture:
-                    image = picture.convert("RGB")
+                    if mode == "L":
+                        picture.draft("L", picture.size)  # the luminance only: several times faster
+                    image = picture.convert(mode)
             except (OSError, SyntaxError, ValueError):
                 return None
             # The PDF turns the page clockwise for display; PIL turns counter-clockwise.

@@ -3,7 +3,7 @@ import cv2
 import numpy as np
 import pytest
 
-from extraction.blobs import MAX_TRACED, find_blobs
+from extraction.blobs import MAX_TRACED, SAMPLE_BAND, estimated_count, find_blobs
 from tests.extraction.test_preprocess import text_page
 
 
@@ -91,3 +91,14 @@ def test_grain_gets_the_labellers_own_statistics_and_masks():
     np.testing.assert_array_equal(found.stats, expected)
     rows = np.flatnonzero(expected[:, cv2.CC_STAT_AREA] >= 6)
     np.testing.assert_array_equal(found.mask(rows, grain.shape) > 0, np.isin(labels, rows + 1))
+
+
+def test_the_grain_count_is_estimated_from_a_quarter_of_the_rows():
+    grain = np.where(np.random.default_rng(5).random((700, 700)) < 0.2, 255, 0).astype(np.uint8)
+    true_count = len(labelled(grain)[1])
+    assert true_count * 0.9 < estimated_count(grain) < true_count * 1.1
+    # A page of print is nowhere near the limit, wherever its lines fall.
+    ink = cv2.bitwise_not(text_page())
+    assert estimated_count(ink) < MAX_TRACED / 10
+    # A picture no taller than one band is counted whole.
+    assert estimated_count(grain[:SAMPLE_BAND]) == len(labelled(grain[:SAMPLE_BAND])[1])
