@@ -60,9 +60,11 @@ def beside_share(stats: np.ndarray, sample: int = 800) -> float | None:
     (None when there are too few letters, or too few near each other, to tell)."""
     if len(stats) < MIN_LETTERS:
         return None
-    centres = np.stack([stats[:, 0] + stats[:, 2] / 2, stats[:, 1] + stats[:, 3] / 2], axis=1).astype(np.float32)
+    centres = np.stack([stats[:, 0] + stats[:, 2] / 2, stats[:, 1] + stats[:, 3] / 2], axis=1)
     queries = centres if len(centres) <= sample else centres[np.linspace(0, len(centres) - 1, sample).astype(int)]
-    distances = ((queries[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+    # Squared distances as |q|^2 + |c|^2 - 2 q.c, one matrix product: exact in float64
+    # for centres on a half-pixel grid, and several times faster than the differences.
+    distances = (queries ** 2).sum(axis=1)[:, None] + (centres ** 2).sum(axis=1)[None, :] - 2 * queries @ centres.T
     distances[distances == 0] = np.inf
     nearest = distances.argmin(axis=1)
     offsets = np.abs(centres[nearest] - queries)

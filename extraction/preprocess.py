@@ -17,6 +17,7 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
+from extraction.bands import median_blur
 from extraction.blobs import HEIGHT, WIDTH, find_blobs
 from extraction.ocr import write_pgm
 
@@ -55,7 +56,7 @@ def remove_shadow(gray: np.ndarray) -> np.ndarray:
     """
     small, factor = working_copy(gray, 600)
     kernel = np.ones((7, 7), np.uint8)
-    background = cv2.medianBlur(cv2.dilate(small, kernel), 21)
+    background = median_blur(cv2.dilate(small, kernel), 21)
     if factor != 1.0:
         background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     flat = cv2.divide(gray, cv2.max(background, 1), scale=255)
