@@ -41,7 +41,7 @@ class Blobs:
         inside their holes, other blobs included, stays 0)."""
         rows = np.sort(np.atleast_1d(rows))
         if self.labels is not None:
-            return np.isin(self.labels, rows + 1).astype(np.uint8) * 255
+            return self._labelled_mask(rows)
         mask = np.zeros(shape[:2], np.uint8)
         outers = self.outer[rows]
         holes_of = {int(outer): [] for outer in outers}
@@ -55,6 +55,22 @@ class Blobs:
                 cv2.drawContours(mask, holes, -1, 0, thickness=cv2.FILLED)
                 # A hole's outline runs through the blob's own pixels: they stay.
                 cv2.drawContours(mask, holes, -1, 255, thickness=1)
+        return mask
+
+
+    def _labelled_mask(self, rows: np.ndarray) -> np.ndarray:
+        """The mask from the labeller's image: each blob's label compared within its box,
+        or, when the boxes together cover more than the image twice over, every pixel's
+        label looked up once."""
+        boxes = self.stats[rows]
+        if int((boxes[:, WIDTH].astype(np.int64) * boxes[:, HEIGHT]).sum()) > 2 * self.labels.size:
+            lookup = np.zeros(len(self.stats) + 1, np.uint8)
+            lookup[rows + 1] = 255
+            return np.take(lookup, self.labels)
+        mask = np.zeros(self.labels.shape, np.uint8)
+        for row, (left, top, width, height, _) in zip(rows, boxes):
+            box = (slice(top, top + height), slice(left, left + width))
+            mask[box] = cv2.bitwise_or(mask[box], cv2.compare(self.labels[box], int(row) + 1, cv2.CMP_EQ))
         return mask
 
 

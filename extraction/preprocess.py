@@ -68,12 +68,10 @@ def remove_rules(gray: np.ndarray) -> np.ndarray:
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
     length = max(40, gray.shape[1] // 30)
     rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
-    if not rules.any():
+    if not cv2.countNonZero(rules):
         return gray
     rules = cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
-    cleaned = gray.copy()
-    cleaned[rules > 0] = 255
-    return cleaned
+    return cv2.max(gray, rules)  # white (255) under the rules, the page elsewhere (0)
 
 
 # More dark blobs than this on a page is grain, not print: the page is smoothed first.
@@ -117,11 +115,11 @@ def _without_specks(binary: np.ndarray, text_px: float = TARGET_TEXT_HEIGHT) -> 
     found = find_blobs(ink)
     height, width = found.stats[:, HEIGHT], found.stats[:, WIDTH]
     masses = np.flatnonzero((height > 5 * text_px) | (width > 40 * text_px))
-    if not dust.any() and not len(masses):
+    if not cv2.countNonZero(dust) and not len(masses):
         return binary
     cleaned = cv2.bitwise_or(binary, dust)
     if len(masses):
-        cleaned[found.mask(masses, ink.shape) > 0] = 255
+        cleaned = cv2.bitwise_or(cleaned, found.mask(masses, ink.shape))
     return cleaned
 
 
@@ -141,10 +139,8 @@ def binarize(gray: np.ndarray, block: int = 31, offset: int = 14) -> np.ndarray:
     """
     local = cv2.GaussianBlur(gray, (block, block), 0, borderType=cv2.BORDER_REPLICATE)
     binary = cv2.compare(gray, cv2.subtract(local, offset), cv2.CMP_GT)
-    dark = local < offset  # there the threshold is below zero: every pixel is white
-    if dark.any():
-        binary[dark] = 255
-    return binary
+    dark = cv2.compare(local, offset, cv2.CMP_LT)  # there the threshold is below zero: every pixel is white
+    return cv2.bitwise_or(binary, dark)
 
 
 def rescale(gray: np.ndarray, factor: float) -> np.ndarray:

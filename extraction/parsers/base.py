@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from copy import copy
 from dataclasses import dataclass
+from functools import lru_cache
 from statistics import median
 from typing import Callable
 
@@ -20,8 +21,10 @@ from extraction.types import FieldResult, PageResult, Word
 _EDGE_PUNCTUATION = " .,;:|_-'\"`~*()[]{}!?"
 
 
+@lru_cache(maxsize=8192)
 def token(text: str) -> str:
-    """A word reduced to what label matching compares: lower case, no punctuation."""
+    """A word reduced to what label matching compares: lower case, no punctuation
+    (remembered: every label search goes over every word of the page again)."""
     return re.sub(r"[^a-z0-9]", "", text.casefold())
 
 

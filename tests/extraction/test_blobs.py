@@ -102,3 +102,19 @@ def test_the_grain_count_is_estimated_from_a_quarter_of_the_rows():
     assert estimated_count(ink) < MAX_TRACED / 10
     # A picture no taller than one band is counted whole.
     assert estimated_count(grain[:SAMPLE_BAND]) == len(labelled(grain[:SAMPLE_BAND])[1])
+
+
+def test_grain_masks_of_blobs_whose_boxes_cover_the_picture_many_times():
+    grain = np.where(np.random.default_rng(6).random((800, 800)) < 0.2, 255, 0).astype(np.uint8)
+    for inset in (8, 28, 48):  # three frames, each boxing nearly the whole picture, kept apart from the grain
+        cv2.rectangle(grain, (inset, inset), (799 - inset, 799 - inset), 0, 10)
+        cv2.rectangle(grain, (inset, inset), (799 - inset, 799 - inset), 255, 2)
+    labels, expected = labelled(grain)
+    found = find_blobs(grain)
+    assert found.labels is not None
+    frames = np.flatnonzero(expected[:, cv2.CC_STAT_WIDTH] > 650)
+    assert len(frames) == 3  # their boxes cover the picture more than twice: every label is looked up
+    np.testing.assert_array_equal(found.mask(frames, grain.shape) > 0, np.isin(labels, frames + 1))
+    small_and_frames = np.concatenate([frames, np.arange(10)])
+    np.testing.assert_array_equal(found.mask(small_and_frames, grain.shape) > 0,
+                                  np.isin(labels, small_and_frames + 1))
