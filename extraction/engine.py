@@ -252,7 +252,7 @@ def extract(path: str | Path, kind: str = AUTO, *, limits: Limits | None = None,
     loaded = time.perf_counter()
     reader = PageReader(deadline, stopwatch)
     pages = reader.read(pictures, keep_images)
-    read = time.perf_counter()
+    read, reading_in_tesseract = time.perf_counter(), stopwatch.tesseract
     if kind == AUTO:
         result = classify(pages)
         kind, kind_confidence = result.kind, result.confidence
@@ -262,11 +262,15 @@ def extract(path: str | Path, kind: str = AUTO, *, limits: Limits | None = None,
     for page in pages:
         page.reader = None  # lets the page image go
     finished = time.perf_counter()
+    # Seconds: "pages" and "parse" include the tesseract calls made in them, which
+    # "pages_outside_tesseract" and "parse_outside_tesseract" leave out.
     timings = {
         "load": loaded - started,
         "pages": read - loaded,
         "tesseract": stopwatch.tesseract,
         "parse": finished - read,
+        "pages_outside_tesseract": read - loaded - reading_in_tesseract,
+        "parse_outside_tesseract": finished - read - (stopwatch.tesseract - reading_in_tesseract),
         "total": finished - started,
     }
     return Extraction(file=Path(path).name, kind=kind, kind_confidence=kind_confidence,

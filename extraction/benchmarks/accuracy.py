@@ -97,7 +97,8 @@ def seed_pipeline(path: Path, kind: str) -> tuple[dict, float, float, int]:
 def run_set(folder: Path, threshold: float) -> dict:
     truth = json.loads((folder / "ground_truth.json").read_text())
     limits = default_limits()
-    results, timing = [], {"engine": 0.0, "tesseract": 0.0, "seed": 0.0, "seed_tesseract": 0.0, "pages": 0}
+    results, timing = [], {"engine": 0.0, "tesseract": 0.0, "seed": 0.0, "seed_tesseract": 0.0, "pages": 0,
+                           "load": 0.0, "page_steps": 0.0, "parse_steps": 0.0}
     seed_right = seed_total = 0
     for name, expected in truth.items():
         try:
@@ -107,6 +108,9 @@ def run_set(folder: Path, threshold: float) -> dict:
             result, timings, pages = {"kind": "error", "fields": {}, "error": error.message}, {}, 0
         timing["engine"] += timings.get("total", 0.0)
         timing["tesseract"] += timings.get("tesseract", 0.0)
+        timing["load"] += timings.get("load", 0.0)
+        timing["page_steps"] += timings.get("pages_outside_tesseract", 0.0)
+        timing["parse_steps"] += timings.get("parse_outside_tesseract", 0.0)
         timing["pages"] += pages
         found, seconds, in_tesseract, _ = seed_pipeline(folder / name, expected["kind"])
         timing["seed"] += seconds
@@ -147,6 +151,9 @@ def summary(label: str, run: dict) -> dict:
         "seconds_per_page": timing["engine"] / pages, "seed_seconds_per_page": timing["seed"] / pages,
         "outside_tesseract": 1 - timing["tesseract"] / timing["engine"] if timing["engine"] else 0.0,
         "seed_field_accuracy": run["seed_accuracy"],
+        "ms_per_page": {step: 1000 * timing[key] / pages for step, key in
+                        (("load", "load"), ("page steps", "page_steps"), ("classify and parse", "parse_steps"),
+                         ("tesseract", "tesseract"), ("total", "engine"))},
         "per_field": {name: right / total for name, (right, total) in tally.per_field.items()},
         "wrong": run["wrong"],
     }
@@ -171,6 +178,13 @@ def markdown(summaries: list[dict], threshold: float, sweep_rows: list[dict]) ->
             f"{pct(s['document_accuracy'])} | {pct(s['kind_accuracy'])} | {pct(s['error_recall'])} | "
             f"{pct(s['right_flagged'])} | {s['seconds_per_page']:.2f} | {s['seed_seconds_per_page']:.2f} | "
             f"{pct(s['outside_tesseract'])} | {pct(s['seed_field_accuracy'])} |")
+    steps = list(summaries[0]["ms_per_page"]) if summaries else []
+    lines += ["", "Where the engine's time goes, in milliseconds per page (page steps: measuring, scaling, "
+              "flattening the light, turning, straightening, painting out rules, thresholding; "
+              "tesseract: every call, page reads, re-reads and orientation checks):", "",
+              "| set | " + " | ".join(steps) + " |", "|---|" + "---|" * len(steps)]
+    for s in summaries:
+        lines.append(f"| {s['set']} | " + " | ".join(f"{s['ms_per_page'][step]:.0f}" for step in steps) + " |")
     names = sorted({name for s in summaries for name in s["per_field"]})
     lines += ["", "Per-field accuracy:", "", "| field | " + " | ".join(s["set"] for s in summaries) + " |",
               "|---|" + "---|" * len(summaries)]
