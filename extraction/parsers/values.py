@@ -128,11 +128,41 @@ def _full_year(year: int) -> int:
     return year + (2000 if year < 50 else 1900) if year < 100 else year
 
 
+# What tesseract reads a thin slash as: "4/27/2025" comes out "4127/2025".
+_SLASH_LOOKALIKES = "1lI|7"
+# How well a date fits when a separator had to be put back.
+SEPARATOR_REPAIR_FIT = 0.5
+
+
+def _lost_separator(text: str) -> tuple[str, str] | None:
+    """(the date as written, its ISO form) when one of its two separators was misread
+    as a look-alike and exactly one way of putting it back gives a valid date."""
+    separators = [c for c in text if c in "/-."]
+    if len(separators) != 1:
+        return None
+    found = set()
+    for i, character in enumerate(text[1:-1], start=1):
+        if character not in _SLASH_LOOKALIKES:
+            continue
+        candidate = text[:i] + separators[0] + text[i + 1:]
+        match = _NUMERIC_DATE.match(candidate)
+        if not match or not (match.group(1) + match.group(3) + match.group(4)).isdigit():
+            continue
+        day, month, year = match.group(1), match.group(3), _full_year(int(match.group(4)))
+        iso = _iso_if_valid(day, month, year) or _iso_if_valid(month, day, year)
+        if iso:
+            found.add((candidate, iso))
+    return found.pop() if len(found) == 1 else None
+
+
 def read_date(text: str) -> tuple[str | None, float, str | None]:
     """A date as written ("5/11/2022", "May 6 1972", "30 December 2020", ...)."""
     text = re.sub(r"\s+", " ", strip_edges(text.strip()))
     if not text:
         return None, 0.0, None
+    restored = _lost_separator(text.replace(" ", ""))
+    if restored:
+        return restored[0], SEPARATOR_REPAIR_FIT, restored[1]
     numeric = _NUMERIC_DATE.match(text.replace(" ", ""))
     if numeric and all(_all_digit_like(g) for g in (numeric.group(1), numeric.group(3), numeric.group(4))):
         a, sep, b, y = as_digits(numeric.group(1)), numeric.group(2), as_digits(numeric.group(3)), as_digits(numeric.group(4))

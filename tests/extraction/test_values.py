@@ -24,6 +24,16 @@ def test_impossible_date_is_repaired_only_with_low_fit():
     assert read_date("31/31/2020")[1] == 0.3  # no single change makes it a date
 
 
+def test_a_date_whose_slash_was_read_as_a_one_gets_it_back_with_a_low_fit():
+    assert read_date("4127/2025") == ("4/27/2025", 0.5, "2025-04-27")
+    assert read_date("17/1212020") == ("17/12/2020", 0.5, "2020-12-17")
+    assert read_date("5-11l2022") == ("5-11-2022", 0.5, "2022-11-05")
+    # Two ways to put it back ("1/12/2020" and "11/2/2020"): left as read, unsure.
+    assert read_date("1112/2020") == ("1112/2020", 0.2, None)
+    # A whole date with both separators is never touched.
+    assert read_date("12/11/2021") == ("12/11/2021", 1.0, "2021-11-12")
+
+
 def test_phone_has_ten_digits_in_its_written_style():
     assert read_phone("(737) 988-0851") == ("(737) 988-0851", 1.0, "7379880851")
     assert read_phone("737) 988-O85l") == ("(737) 988-0851", 0.9, "7379880851")
