@@ -129,7 +129,7 @@ class PrescriptionParser:
             text = strip_edges(row_text(row))
             if not re.search(r"[A-Za-z]{3,}", text):
                 continue  # the Rx sign and specks
-            text, repaired = values.repair_doses(text)
+            text, repaired = values.repair_doses(text, strength_last=True)
             fit *= 0.95 if repaired else 1.0
             fit *= GLUED_UNIT_FIT if values.glued_unit(text) else 1.0
             if not re.search(r"\d", text):

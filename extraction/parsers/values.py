@@ -263,13 +263,22 @@ def glued_unit(text: str) -> bool:
     return bool(_GLUED_UNIT.search(text))
 
 
-def repair_doses(text: str) -> tuple[str, bool]:
-    """Fix the unit and number of a dose ("20 md" is "20 mg", "2O mg" is "20 mg")."""
+# A medicine line ends with its strength; a lone 9 or q after its number is the unit g.
+_GRAM_AT_END = re.compile(r"(?<=\d) [9q]$")
+
+
+def repair_doses(text: str, strength_last: bool = False) -> tuple[str, bool]:
+    """Fix the unit and number of a dose ("20 md" is "20 mg", "2O mg" is "20 mg"); in a
+    line that ends with its strength (`strength_last`: a medicine), "2 9" is "2 g"."""
+    if strength_last:
+        text, original = _GRAM_AT_END.sub(" g", text), text
+    else:
+        original = text
     fixed = _NUMBER_IN_DOSE.sub(lambda m: as_digits(m.group(0)) if _digit_like(m.group(0)) else m.group(0), text)
     fixed = _DOSE_UNIT.sub(lambda m: " mg" if fixed[m.start() - 1:m.start()] != " " else "mg", fixed)
     fixed = _MICROGRAM.sub(lambda m: " mcg" if fixed[m.start() - 1:m.start()] != " " else "mcg", fixed)
     fixed = re.sub(r"(?<=\d) {2,}mg", " mg", fixed)
-    return fixed, fixed != text
+    return fixed, fixed != original
 
 
 # A capital I read as t, l, | or 1: the next letter is one that cannot follow t or l

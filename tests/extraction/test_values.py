@@ -69,6 +69,15 @@ def test_dose_units_and_numbers():
     assert repair_doses("take 5 rng daily") == ("take 5 mg daily", True)
 
 
+def test_a_gram_read_as_nine_or_q_at_the_end_of_a_medicine():
+    assert repair_doses("Ciprofloxacin 2 9", strength_last=True) == ("Ciprofloxacin 2 g", True)
+    assert repair_doses("Ciprofloxacin 1 q", strength_last=True) == ("Ciprofloxacin 1 g", True)
+    assert repair_doses("Ciprofloxacin 2 g", strength_last=True) == ("Ciprofloxacin 2 g", False)
+    # Only a medicine line ends with its strength: directions keep their numbers.
+    assert repair_doses("take 2 every 9", strength_last=True) == ("take 2 every 9", False)
+    assert repair_doses("at most 2 9", strength_last=False) == ("at most 2 9", False)
+
+
 def test_capital_i_in_title_case_names():
     assert repair_title_case("Harbor tnsurance Company") == ("Harbor Insurance Company", True)
     assert repair_title_case("lngrid Brooks") == ("Ingrid Brooks", True)
