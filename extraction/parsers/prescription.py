@@ -73,7 +73,7 @@ class PrescriptionParser:
                                                lambda rows: self._prescriber(page.number, rows))
         fields["patient_name"] = read_field(
             page, beside(name, same_row_date.left - 0.01 if same_row_date else 1.0),
-            lambda rows: self._text(page.number, _on_label_row(rows, name), values.name_fit))
+            lambda rows: self._name(page.number, _on_label_row(rows, name)))
         if same_row_date:
             fields["prescription_date"] = read_field(
                 page, beside(same_row_date), lambda rows: self._date(page.number, _on_label_row(rows, same_row_date)))
@@ -97,9 +97,10 @@ class PrescriptionParser:
         return fields
 
     @staticmethod
-    def _text(page: int, rows, fit_of) -> FieldResult:
+    def _name(page: int, rows) -> FieldResult:
         text, words = _joined(rows)
-        return make_field(text, words, page, fit_of(text))
+        text, repaired = values.repair_title_case(text)
+        return make_field(text, words, page, values.name_fit(text) * (0.8 if repaired else 1.0))
 
     @staticmethod
     def _address(page: int, rows) -> FieldResult:
@@ -119,7 +120,8 @@ class PrescriptionParser:
             return blank_field()
         row = next((r for r in rows if _PRESCRIBER.search(_doctor(row_text(r))[0])), rows[0])
         text, repaired = _doctor(strip_edges(row_text(row)))
-        fit = (1.0 if _PRESCRIBER.search(text) else 0.6) * (0.9 if repaired else 1.0)
+        text, capitalised = values.repair_title_case(text)
+        fit = (1.0 if _PRESCRIBER.search(text) else 0.6) * (0.9 if repaired else 1.0) * (0.8 if capitalised else 1.0)
         return make_field(text, row, page, fit * values.text_fit(text))
 
     @staticmethod

@@ -291,13 +291,16 @@ def repair_title_case(text: str) -> tuple[str, bool]:
     came out in lower case was misread: its first letter is a capital, and a t, l, |
     or 1 there is a capital I."""
     words = text.split()
-    long_words = [w for w in words if len(w) >= 4 and w.isalpha() or _LOWER_CAPITAL_I.match(w)]
+
+    def core(word: str) -> str:  # without the punctuation around it ("Mensah," is a word too)
+        return word.strip(".,;:")
+    long_words = [w for w in words if len(core(w)) >= 4 and core(w).isalpha() or _LOWER_CAPITAL_I.match(core(w))]
     suspects = [w for w in long_words if not w[0].isupper()]
     if len(suspects) != 1 or len(long_words) < 2:
         return text, False
 
     def capital(word: str) -> str:
-        return "I" + word[1:] if _LOWER_CAPITAL_I.match(word) else word[0].upper() + word[1:]
+        return "I" + word[1:] if _LOWER_CAPITAL_I.match(core(word)) else word[0].upper() + word[1:]
     return " ".join(capital(w) if w in suspects else w for w in words), True
 
 

@@ -82,6 +82,10 @@ def test_capital_i_in_title_case_names():
     assert repair_title_case("Harbor tnsurance Company") == ("Harbor Insurance Company", True)
     assert repair_title_case("lngrid Brooks") == ("Ingrid Brooks", True)
     assert repair_title_case("Bank of the West") == ("Bank of the West", False)
+    # Punctuation around a word does not hide it.
+    assert repair_title_case("Dr. lvan Mensah, M.D.") == ("Dr. Ivan Mensah, M.D.", True)
+    assert repair_title_case("Mensah, lvan") == ("Mensah, Ivan", True)
+    assert repair_title_case("Dr. Ivan Mensah, M.D.") == ("Dr. Ivan Mensah, M.D.", False)
 
 
 def test_address_spacing():
