@@ -330,8 +330,22 @@ def _state_word(word: str) -> str:
     return match[0] + word[len(core):] if match else word
 
 
+# Countries an address ends with on the forms' side of the Atlantic, as they are spelt.
+COUNTRIES = ("United States", "United States of America", "USA", "Canada", "Mexico", "United Kingdom")
+
+
+def _country(part: str) -> str:
+    """The last part of an address as the country it is misread from ("Unted States"),
+    when it is that close to one (one or two letters off), else as it is."""
+    core = part.strip(" .")
+    if len(core) < 5 or core in COUNTRIES or not core.replace(" ", "").isalpha():
+        return part
+    match = process.extractOne(core, COUNTRIES, scorer=fuzz.ratio, score_cutoff=88)
+    return part.replace(core, match[0]) if match and match[0].count(" ") == core.count(" ") else part
+
+
 # Characters tesseract takes for one another in print (lower case).
-_LOOKALIKES = ({"o", "0", "d", "q"}, {"5", "s"}, {"8", "b"}, {"1", "l", "i"}, {"2", "z"})
+_LOOKALIKES = ({"o", "0", "d", "q", "a"}, {"5", "s"}, {"8", "b"}, {"1", "l", "i"}, {"2", "z"}, {"v", "w"})
 
 
 def _lookalike(word: str, choices: set[str]) -> str | None:
@@ -345,8 +359,8 @@ def _lookalike(word: str, choices: set[str]) -> str | None:
 
 def repair_address(text: str) -> tuple[str, bool]:
     """Spaces tesseract lost or added in an address: "AshDr" is "Ash Dr"; a five-digit
-    postcode read as "1 0005" is "10005"; a street type ("Bivd", "Or") or a state
-    ("Ohlo") misread by a letter."""
+    postcode read as "1 0005" is "10005"; a street type ("Bivd", "Or"), a state
+    ("Ohlo") or the country at its end ("Unted States") misread by a letter."""
     fixed = _GLUED_STREET_TYPE.sub(r" \1", text)
     parts = fixed.split(", ")
     street = parts[0].split(" ")
@@ -358,6 +372,7 @@ def repair_address(text: str) -> tuple[str, bool]:
         if word and last.casefold() not in known:
             word = word if last[:1].islower() else word.capitalize()
             parts[0] = " ".join(street[:-1] + [word])
+    parts[-1] = _country(parts[-1]) if len(parts) > 1 else parts[-1]
     fixed = ", ".join(_state_word(part) if " " not in part else part for part in parts)
     fixed = _SPLIT_ZIP.sub(lambda m: m.group(1) + m.group(2) if len(m.group(1) + m.group(2)) == 5 else m.group(0),
                            fixed)

@@ -88,6 +88,17 @@ def test_capital_i_in_title_case_names():
     assert repair_title_case("Dr. Ivan Mensah, M.D.") == ("Dr. Ivan Mensah, M.D.", False)
 
 
+def test_a_country_or_street_type_misread_by_a_letter():
+    assert repair_address("633 Harbor Way, Atlanta, Georgia, 48990, Unted States") == (
+        "633 Harbor Way, Atlanta, Georgia, 48990, United States", True)
+    assert repair_address("12 Oak St, Toronto, Canda") == ("12 Oak St, Toronto, Canada", True)
+    assert repair_address("8712 Hill Awe, Austin, Texas") == ("8712 Hill Ave, Austin, Texas", True)
+    assert repair_address("1388 Hill Biva, Atlanta") == ("1388 Hill Blvd, Atlanta", True)
+    # A town is not a country, and a right country stays.
+    assert repair_address("4 Elm Rd, Mexicali") == ("4 Elm Rd, Mexicali", False)
+    assert repair_address("4 Elm Rd, Austin, TX, United States") == ("4 Elm Rd, Austin, TX, United States", False)
+
+
 def test_address_spacing():
     assert repair_address("12 MapleSt, Boston, 0 2118") == ("12 Maple St, Boston, 02118", True)
     assert repair_address("9 harbor court, salem, OR") == ("9 harbor court, salem, OR", False)
