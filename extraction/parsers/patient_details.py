@@ -221,11 +221,24 @@ def patient_block_field(part: str):
     return build
 
 
+def distinct(labels: dict[str, Span | None]) -> dict[str, Span | None]:
+    """Each printed word is one label's at most: when two labels were matched on the same
+    words ("Weight:" is close enough to "Height" when the real "Height:" reads badly),
+    the closer match keeps them and the other label is not found."""
+    owner: dict[int, str] = {}
+    for key, span in sorted(((k, s) for k, s in labels.items() if s is not None), key=lambda ks: -ks[1].score):
+        if any(id(word) in owner for word in span.words):
+            labels[key] = None
+            continue
+        owner.update((id(word), key) for word in span.words)
+    return labels
+
+
 class PatientDetailsParser:
     kind = PATIENT_DETAILS
 
     def parse(self, pages: list[PageResult]) -> dict[str, FieldResult]:
-        labels = {key: find_label(pages, phrase) for key, phrase in LABELS.items()}
+        labels = distinct({key: find_label(pages, phrase) for key, phrase in LABELS.items()})
         area = Area(pages, labels)
         fields = {name: blank_field() for name in field_names(PATIENT_DETAILS)}
         fields["record_date"] = self._record_date(area, labels)

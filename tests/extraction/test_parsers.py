@@ -70,7 +70,7 @@ def test_prescription_without_its_labels_gives_blank_fields():
     assert len(fields) == 7
 
 
-def record_pages(contact_phone="(990) 375-4621", allergies="Latex"):
+def record_pages(contact_phone="(990) 375-4621", allergies="Latex", height_label="Height:"):
     first = page(1, [
         (0.07, [(0.80, "17/12/2O20")]),
         (0.115, [(0.10, "Patient Medical Record")]),
@@ -80,7 +80,7 @@ def record_pages(contact_phone="(990) 375-4621", allergies="Latex"):
         (0.228, [(0.107, "(212) 555-O147")]),
         (0.245, [(0.505, "6l")]),
         (0.258, [(0.107, "12 Elm St")]),
-        (0.278, [(0.107, "Dover, 19901"), (0.505, "Height:")]),
+        (0.278, [(0.107, "Dover, 19901"), (0.505, height_label)]),
         (0.298, [(0.107, "United States")]),
         (0.305, [(0.505, "170")]),
         (0.372, [(0.093, "In Case of Emergency")]),
@@ -151,6 +151,15 @@ def test_patient_record_fields_from_both_columns_and_pages():
     assert fields["emergency_contact_name"].confidence >= THRESHOLD
     # Repaired readings are right but sent to a reviewer.
     assert fields["insurance_company"].confidence < THRESHOLD
+
+
+def test_a_label_read_too_badly_to_find_does_not_take_a_look_alike_labels_words():
+    # "Weight:" is as close to "Height" as the tesseract output "Hc1qht:" is not: the
+    # weight keeps its label, and the height is not read from under the weight's.
+    fields = PARSERS["patient_details"].parse(record_pages(height_label="Hc1qht:"))
+    assert fields["weight"].value == 61
+    assert fields["height"].value is None
+    assert fields["height"].confidence < THRESHOLD
 
 
 def test_blank_optional_fields_are_null_and_confidently_blank():
