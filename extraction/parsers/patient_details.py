@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from extraction.fields import PATIENT_DETAILS, field_names
-from extraction.parsers import values
+from extraction.parsers import addresses, values
 from extraction.parsers.base import (
     Span, blank_field, column_split, find_label, make_field, read_field, row_text, strip_edges,
 )
@@ -162,7 +162,7 @@ def text_field(page, rows) -> FieldResult:
 
 def address_field(page, rows) -> FieldResult:
     text, words = _text(rows)
-    text, repaired = values.repair_address(text)
+    text, repaired = addresses.repair_address(text)
     return make_field(text, words, page, values.text_fit(text) * (0.95 if repaired else 1.0))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from extraction.fields import PRESCRIPTION
-from extraction.parsers import values
+from extraction.parsers import addresses, values
 from extraction.parsers.base import (
     Span, blank_field, find_label, make_field, read_field, row_text, strip_edges,
 )
@@ -105,7 +105,7 @@ class PrescriptionParser:
     @staticmethod
     def _address(page: int, rows) -> FieldResult:
         text, words = _joined(rows)
-        text, repaired = values.repair_address(text)
+        text, repaired = addresses.repair_address(text)
         return make_field(text, words, page, values.text_fit(text) * (0.95 if repaired else 1.0))
 
     @staticmethod

@@ -1,8 +1,9 @@
 """Field-aware repair of OCR'd values, and how well they fit their field."""
 import pytest
 
+from extraction.parsers.addresses import repair_address
 from extraction.parsers.values import (
-    glued_unit, read_choice, read_date, read_integer, read_phone, repair_address, repair_doses,
+    glued_unit, read_choice, read_date, read_integer, read_phone, repair_doses,
     repair_title_case,
 )
 
