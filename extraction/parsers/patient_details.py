@@ -133,14 +133,14 @@ def _phone_at(rows: list[list[Word]]) -> int | None:
 
 def name_field(page, rows) -> FieldResult:
     text, words = _text(rows[:1])
-    text, repaired = values.repair_title_case(text)
-    return make_field(text, words, page, values.name_fit(text) * (0.8 if repaired else 1.0))
+    text, repaired = values.repair_title_case(text, capital_i_only=True)
+    return make_field(text, words, page, values.name_fit(text) * (values.REPAIRED_CASE_FIT if repaired else 1.0))
 
 
 def company_field(page, rows) -> FieldResult:
     text, words = _text(rows)
     text, repaired = values.repair_title_case(text)
-    return make_field(text, words, page, values.text_fit(text) * (0.8 if repaired else 1.0))
+    return make_field(text, words, page, values.text_fit(text) * (values.REPAIRED_CASE_FIT if repaired else 1.0))
 
 
 def date_field(page, rows) -> FieldResult:

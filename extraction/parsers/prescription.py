@@ -99,8 +99,8 @@ class PrescriptionParser:
     @staticmethod
     def _name(page: int, rows) -> FieldResult:
         text, words = _joined(rows)
-        text, repaired = values.repair_title_case(text)
-        return make_field(text, words, page, values.name_fit(text) * (0.8 if repaired else 1.0))
+        text, repaired = values.repair_title_case(text, capital_i_only=True)
+        return make_field(text, words, page, values.name_fit(text) * (values.REPAIRED_CASE_FIT if repaired else 1.0))
 
     @staticmethod
     def _address(page: int, rows) -> FieldResult:
@@ -120,8 +120,9 @@ class PrescriptionParser:
             return blank_field()
         row = next((r for r in rows if _PRESCRIBER.search(_doctor(row_text(r))[0])), rows[0])
         text, repaired = _doctor(strip_edges(row_text(row)))
-        text, capitalised = values.repair_title_case(text)
-        fit = (1.0 if _PRESCRIBER.search(text) else 0.6) * (0.9 if repaired else 1.0) * (0.8 if capitalised else 1.0)
+        text, capitalised = values.repair_title_case(text, capital_i_only=True)
+        fit = ((1.0 if _PRESCRIBER.search(text) else 0.6) * (0.9 if repaired else 1.0)
+               * (values.REPAIRED_CASE_FIT if capitalised else 1.0))
         return make_field(text, row, page, fit * values.text_fit(text))
 
     @staticmethod

@@ -160,7 +160,8 @@ def read_date(text: str) -> tuple[str | None, float, str | None]:
     text = re.sub(r"\s+", " ", strip_edges(text.strip()))
     if not text:
         return None, 0.0, None
-    restored = _lost_separator(text.replace(" ", ""))
+    # Not where a separator may have been read as a space ("5/17 1972"): a 1 or 7 there is a digit.
+    restored = _lost_separator(text) if " " not in text else None
     if restored:
         return restored[0], SEPARATOR_REPAIR_FIT, restored[1]
     numeric = _NUMERIC_DATE.match(text.replace(" ", ""))
@@ -263,15 +264,16 @@ def glued_unit(text: str) -> bool:
     return bool(_GLUED_UNIT.search(text))
 
 
-# A medicine line ends with its strength; a lone 9 or q after its number is the unit g.
-_GRAM_AT_END = re.compile(r"(?<=\d) [9q]$")
+# A medicine line is its name and strength; a lone 9 or q after the strength's number,
+# with no other number or unit on the line, is the unit g.
+_GRAM_AT_END = re.compile(r"^([A-Za-z][A-Za-z \-]* \d+(?:[.,]\d+)?) [9q]$")
 
 
 def repair_doses(text: str, strength_last: bool = False) -> tuple[str, bool]:
     """Fix the unit and number of a dose ("20 md" is "20 mg", "2O mg" is "20 mg"); in a
     line that ends with its strength (`strength_last`: a medicine), "2 9" is "2 g"."""
     if strength_last:
-        text, original = _GRAM_AT_END.sub(" g", text), text
+        text, original = _GRAM_AT_END.sub(r"\1 g", text), text
     else:
         original = text
     fixed = _NUMBER_IN_DOSE.sub(lambda m: as_digits(m.group(0)) if _digit_like(m.group(0)) else m.group(0), text)
@@ -286,16 +288,22 @@ def repair_doses(text: str, strength_last: bool = False) -> tuple[str, bool]:
 _LOWER_CAPITAL_I = re.compile(r"^(?:[|1!][a-z]|[tl][nmgsdvcfbkpzq])[a-z]{2,}$")
 
 
-def repair_title_case(text: str) -> tuple[str, bool]:
+# How well a name fits when a capital had to be put back: below the review threshold.
+REPAIRED_CASE_FIT = 0.75
+
+
+def repair_title_case(text: str, capital_i_only: bool = False) -> tuple[str, bool]:
     """In a name written in capitals ("Harbor Insurance Company"), one long word that
     came out in lower case was misread: its first letter is a capital, and a t, l, |
-    or 1 there is a capital I."""
+    or 1 there is a capital I. `capital_i_only`: only that last repair, for people's
+    names, which may hold a word in lower case ("Mario della Rosa")."""
     words = text.split()
 
     def core(word: str) -> str:  # without the punctuation around it ("Mensah," is a word too)
         return word.strip(".,;:")
     long_words = [w for w in words if len(core(w)) >= 4 and core(w).isalpha() or _LOWER_CAPITAL_I.match(core(w))]
-    suspects = [w for w in long_words if not w[0].isupper()]
+    suspects = [w for w in long_words if not w[0].isupper()
+                and (not capital_i_only or _LOWER_CAPITAL_I.match(core(w)))]
     if len(suspects) != 1 or len(long_words) < 2:
         return text, False
 

@@ -31,6 +31,10 @@ def test_a_date_whose_slash_was_read_as_a_one_gets_it_back_with_a_low_fit():
     assert read_date("5-11l2022") == ("5-11-2022", 0.5, "2022-11-05")
     # Two ways to put it back ("1/12/2020" and "11/2/2020"): left as read, unsure.
     assert read_date("1112/2020") == ("1112/2020", 0.2, None)
+    # Where a separator may have been read as a space, a 1 or 7 is left a digit.
+    assert read_date("5/17 1972") == ("5/17 1972", 0.2, None)
+    assert read_date("4/27 2025") == ("4/27 2025", 0.2, None)
+    assert read_date("5/11 2017") == ("5/11 2017", 0.2, None)
     # A whole date with both separators is never touched.
     assert read_date("12/11/2021") == ("12/11/2021", 1.0, "2021-11-12")
 
@@ -77,6 +81,9 @@ def test_a_gram_read_as_nine_or_q_at_the_end_of_a_medicine():
     # Only a medicine line ends with its strength: directions keep their numbers.
     assert repair_doses("take 2 every 9", strength_last=True) == ("take 2 every 9", False)
     assert repair_doses("at most 2 9", strength_last=False) == ("at most 2 9", False)
+    # Not when the line holds another number or unit: the 9 may be a digit.
+    assert repair_doses("Amoxicillin 500 mg 2 9", strength_last=True) == ("Amoxicillin 500 mg 2 9", False)
+    assert repair_doses("Vitamin D3 1000 IU 1 9", strength_last=True) == ("Vitamin D3 1000 IU 1 9", False)
 
 
 def test_capital_i_in_title_case_names():
@@ -87,6 +94,11 @@ def test_capital_i_in_title_case_names():
     assert repair_title_case("Dr. lvan Mensah, M.D.") == ("Dr. Ivan Mensah, M.D.", True)
     assert repair_title_case("Mensah, lvan") == ("Mensah, Ivan", True)
     assert repair_title_case("Dr. Ivan Mensah, M.D.") == ("Dr. Ivan Mensah, M.D.", False)
+    # People's names get the capital I only: a lower-case particle is as written.
+    assert repair_title_case("Mario della Rosa", capital_i_only=True) == ("Mario della Rosa", False)
+    assert repair_title_case("Dr. Anna Rossi, physician", capital_i_only=True) == (
+        "Dr. Anna Rossi, physician", False)
+    assert repair_title_case("Mario lvan Rosa", capital_i_only=True) == ("Mario Ivan Rosa", True)
 
 
 def test_a_country_or_street_type_misread_by_a_letter():
