@@ -16,6 +16,7 @@ import time
 import warnings
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageOps, ImageSequence
 from pdf2image import convert_from_path, pdfinfo_from_path
 from pdf2image.exceptions import (
@@ -174,16 +175,18 @@ def load_image(path: Path, limits: Limits, mode: str = COLOUR) -> list[Image.Ima
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
-                frames = getattr(image, "n_frames", 1)
+                # A phone's MPO file is one photo; its other frames are previews or maps of it.
+                frames = 1 if image.format == "MPO" else getattr(image, "n_frames", 1)
                 if frames > limits.max_pages:
                     raise too_many_pages_error(frames, limits)
                 decode_as(image, mode)
-                for frame in ImageSequence.Iterator(image):
+                for _, frame in zip(range(frames), ImageSequence.Iterator(image)):
                     if frame.width * frame.height > limits.max_pixels:
                         raise too_large_error(limits)
                     frame.load()
                     turned = frame.getexif().get(EXIF_ORIENTATION, 1) not in (0, 1)
-                    pages.append((ImageOps.exif_transpose(frame) if turned else frame).convert(mode))
+                    frame = eight_bit(ImageOps.exif_transpose(frame) if turned else frame)
+                    pages.append(frame.convert(mode))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_large_error(limits) from None
     except DocumentError:
@@ -198,5 +201,18 @@ def load_image(path: Path, limits: Limits, mode: str = COLOUR) -> list[Image.Ima
 def decode_as(image: Image.Image, mode: str) -> None:
     """Asks a JPEG not yet decoded for its luminance only when grey is all that is wanted
     (other formats decode as they are and are converted after)."""
-    if mode == GREY and image.format == "JPEG":
+    if mode == GREY and image.format in ("JPEG", "MPO"):
         image.draft(GREY, image.size)
+
+
+_WIDE_GREY = ("I", "I;16", "I;16B", "I;16L", "I;16N")
+
+
+def eight_bit(frame: Image.Image) -> Image.Image:
+    """A 16- or 32-bit grey frame brought to 8 bits by its top bits (Pillow's own
+    conversion clips every level above 255, and the page would come out white)."""
+    if frame.mode not in _WIDE_GREY:
+        return frame
+    pixels = np.asarray(frame).astype(np.uint64)
+    shift = 8 if pixels.max(initial=0) <= 0xFFFF else 24
+    return Image.fromarray((pixels >> shift).clip(0, 255).astype(np.uint8), GREY)
