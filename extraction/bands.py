@@ -1,6 +1,6 @@
 """Neighbourhood filters that OpenCV runs on one thread, run on horizontal bands on the
-threads OpenCV was given (cv2.setNumThreads; the Celery workers give it one, and then
-nothing changes).
+threads OpenCV was given (cv2.setNumThreads; the Celery pool processes give it one, and
+then it is one call on the whole image).
 
 A band is handed its own rows and `reach` rows either side of them, so every output
 pixel sees the same neighbours as in one call on the whole image: the result is the
@@ -8,6 +8,7 @@ same, pixel for pixel.
 """
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -21,6 +22,17 @@ _pools: dict[int, ThreadPoolExecutor] = {}
 _lock = threading.Lock()
 
 
+def _forget_pools() -> None:
+    """A forked child (a Celery pool process) has none of its parent's threads: it
+    starts pools of its own."""
+    global _lock
+    _pools.clear()
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_pools)
+
+
 def _pool(helpers: int) -> ThreadPoolExecutor:
     with _lock:
         if helpers not in _pools:
@@ -30,7 +42,8 @@ def _pool(helpers: int) -> ThreadPoolExecutor:
 
 def in_bands(filter_, image: np.ndarray, reach: int) -> np.ndarray:
     """`filter_(image)` for a filter whose output pixel depends on input pixels at
-    most `reach` rows away, computed band by band, one band per OpenCV thread."""
+    most `reach` rows away, and whose output has its input's shape and type, computed
+    band by band, one band per OpenCV thread."""
     threads = cv2.getNumThreads()
     height = image.shape[0]
     bands = min(threads, height // max(MIN_BAND_ROWS, 2 * reach))

@@ -42,3 +42,19 @@ def test_one_thread_is_one_call(threads):
     image = np.zeros((400, 30), np.uint8)
     in_bands(lambda rows: calls.append(rows.shape) or rows, image, 3)
     assert calls == [(400, 30)]
+
+
+def test_a_forked_child_starts_its_own_pool(threads):
+    import os
+    import signal
+
+    threads(2)
+    image = (np.random.default_rng(3).random((300, 80)) * 255).astype(np.uint8)
+    median_blur(image, 21)  # the parent's pool exists now
+    child = os.fork()
+    if child == 0:  # the child: its inherited pool has no threads; it must not hang
+        signal.alarm(20)  # and if it does, it is killed and the test fails
+        same = (median_blur(image, 21) == cv2.medianBlur(image, 21)).all()
+        os._exit(0 if same else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
