@@ -166,7 +166,10 @@ def markdown(summaries: list[dict], threshold: float, sweep_rows: list[dict]) ->
         f"The seed's pipeline runs on the same pages in the same run; its accuracy counts the 5 fields "
         f"per kind it extracts. Both run in this process with OpenCV on {cv2.getNumThreads()} threads "
         f"(Celery workers keep it to EXTRACTION_CV_THREADS, 1 by default) and tesseract on "
-        f"OMP_THREAD_LIMIT={os.environ.get('OMP_THREAD_LIMIT', 'unset')}.",
+        f"OMP_THREAD_LIMIT={os.environ.get('OMP_THREAD_LIMIT', 'unset')}. "
+        f"The engine runs as `extract(path)` (as `manage.py extract` does): pages decoded in grey, no "
+        f"page images kept. The Celery workers also keep colour page images for reviewers, on one "
+        f"OpenCV thread: that path is timed in the throughput section.",
         "",
         "| set | docs | pages | field accuracy | document accuracy | kind accuracy | error recall | "
         "right but flagged | s/page | seed s/page | time outside tesseract | seed field accuracy |",
