@@ -57,7 +57,6 @@ class Blobs:
                 cv2.drawContours(mask, holes, -1, 255, thickness=1)
         return mask
 
-
     def _labelled_mask(self, rows: np.ndarray) -> np.ndarray:
         """The mask from the labeller's image: each blob's label compared within its box,
         or, when the boxes together cover more than the image twice over, every pixel's

@@ -38,7 +38,7 @@ from extraction.errors import (
     TooManyPages,
     UnsupportedFileType,
 )
-from extraction.scans import PdfPage, page_scans
+from extraction.scans import COLOUR, GREY, PdfPage, decode_as, page_scans
 from extraction.types import Limits
 
 POINTS_PER_INCH = 72
@@ -70,9 +70,6 @@ def too_large_error(limits: Limits) -> ImageTooLarge:
 
 def too_many_pages_error(count: int, limits: Limits) -> TooManyPages:
     return TooManyPages(f"The document has {count} pages; the limit is {limits.max_pages}.")
-
-
-COLOUR, GREY = "RGB", "L"
 
 
 def load_pages(path: str | Path, limits: Limits, deadline: Deadline | None = None,
@@ -196,13 +193,6 @@ def load_image(path: Path, limits: Limits, mode: str = COLOUR) -> list[Image.Ima
     if not pages:
         raise EmptyDocument("The image file has no pages.")
     return pages
-
-
-def decode_as(image: Image.Image, mode: str) -> None:
-    """Asks a JPEG not yet decoded for its luminance only when grey is all that is wanted
-    (other formats decode as they are and are converted after)."""
-    if mode == GREY and image.format in ("JPEG", "MPO"):
-        image.draft(GREY, image.size)
 
 
 _WIDE_GREY = ("I", "I;16", "I;16B", "I;16L", "I;16N")

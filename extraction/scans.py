@@ -19,6 +19,8 @@ from PIL import Image
 from extraction.types import Limits
 
 POINTS_PER_INCH = 72
+# Page image modes: colour for the images kept for people, grey for reading.
+COLOUR, GREY = "RGB", "L"
 # How closely the picture must fill its page (share of the page's width and height).
 FILL_TOLERANCE = 0.03
 
@@ -72,9 +74,9 @@ def scan_listing(path: Path, pages: list[PdfPage], limits: Limits, timeout: int)
 
 
 def page_scans(path: Path, pages: list[PdfPage], limits: Limits, timeout: int,
-               mode: str = "RGB") -> list[Image.Image] | None:
-    """The pages' own pictures as upright images of `mode` ("RGB" or "L"), or None when the
-    PDF is not a plain scan."""
+               mode: str = COLOUR) -> list[Image.Image] | None:
+    """The pages' own pictures as upright images of `mode` (COLOUR or GREY), or None when
+    the PDF is not a plain scan."""
     if not pages or not scan_listing(path, pages, limits, timeout) or _has_fonts(path, len(pages), timeout):
         return None
     with tempfile.TemporaryDirectory(prefix="medocr-scan-") as folder:
@@ -87,11 +89,17 @@ def page_scans(path: Path, pages: list[PdfPage], limits: Limits, timeout: int,
         for file, page in zip(files, pages):
             try:
                 with Image.open(file) as picture:
-                    if mode == "L":
-                        picture.draft("L", picture.size)  # the luminance only: several times faster
+                    decode_as(picture, mode)
                     image = picture.convert(mode)
             except (OSError, SyntaxError, ValueError):
                 return None
             # The PDF turns the page clockwise for display; PIL turns counter-clockwise.
             images.append(image.rotate(-page.rotation, expand=True) if page.rotation % 360 else image)
     return images
+
+
+def decode_as(image: Image.Image, mode: str) -> None:
+    """Asks a JPEG not yet decoded for its luminance only when grey is all that is wanted
+    (several times faster; other formats decode as they are and are converted after)."""
+    if mode == GREY and image.format in ("JPEG", "MPO"):
+        image.draft(GREY, image.size)

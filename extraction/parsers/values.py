@@ -272,10 +272,9 @@ _GRAM_AT_END = re.compile(r"^([A-Za-z][A-Za-z \-]* \d+(?:[.,]\d+)?) [9q]$")
 def repair_doses(text: str, strength_last: bool = False) -> tuple[str, bool]:
     """Fix the unit and number of a dose ("20 md" is "20 mg", "2O mg" is "20 mg"); in a
     line that ends with its strength (`strength_last`: a medicine), "2 9" is "2 g"."""
+    original = text
     if strength_last:
-        text, original = _GRAM_AT_END.sub(r"\1 g", text), text
-    else:
-        original = text
+        text = _GRAM_AT_END.sub(r"\1 g", text)
     fixed = _NUMBER_IN_DOSE.sub(lambda m: as_digits(m.group(0)) if _digit_like(m.group(0)) else m.group(0), text)
     fixed = _DOSE_UNIT.sub(lambda m: " mg" if fixed[m.start() - 1:m.start()] != " " else "mg", fixed)
     fixed = _MICROGRAM.sub(lambda m: " mcg" if fixed[m.start() - 1:m.start()] != " " else "mcg", fixed)
