@@ -4,7 +4,8 @@ The file's type comes from its bytes (extraction.filetypes), never its name.
 A PDF that is a plain scan (one JPEG filling each page) gives its pictures as
 they are (extraction.scans); other PDF pages are rendered by poppler (pdf2image)
 at `Limits.dpi`, lowered for a page whose size would exceed `Limits.max_pixels`; PNG, JPEG and TIFF (every
-frame) are read with Pillow after their header says the size is acceptable.
+frame) are opened with Pillow, and decoded once their header says the size is acceptable: plain
+PNG and TIFF pictures by imagecodecs (extraction.fastdecode), the rest by Pillow.
 Every page comes back as a PIL image in the mode asked for: RGB, or L (grey) when
 only the text matters, which JPEG decodes several times faster (luminance only).
 """
@@ -26,7 +27,7 @@ from pdf2image.exceptions import (
     PDFSyntaxError,
 )
 
-from extraction import filetypes
+from extraction import fastdecode, filetypes
 from extraction.errors import (
     CorruptDocument,
     DocumentError,
@@ -38,7 +39,7 @@ from extraction.errors import (
     TooManyPages,
     UnsupportedFileType,
 )
-from extraction.scans import COLOUR, GREY, PdfPage, decode_as, page_scans
+from extraction.scans import COLOUR, GREY, PdfPage, decode_as, embedded_scans, page_scans
 from extraction.types import Limits
 
 POINTS_PER_INCH = 72
@@ -136,6 +137,9 @@ def render_dpi(page: PdfPage, limits: Limits) -> int:
 
 def load_pdf(path: Path, limits: Limits, deadline: Deadline, mode: str = COLOUR) -> list[Image.Image]:
     """A scan's own page pictures when it is a plain scan, else the pages drawn by poppler."""
+    scans = embedded_scans(path, limits, mode)
+    if scans is not None:
+        return scans
     sizes = pdf_pages(path, limits, deadline)
     scans = page_scans(path, sizes, limits, deadline.remaining(), mode)
     if scans is not None:
@@ -177,9 +181,14 @@ def load_image(path: Path, limits: Limits, mode: str = COLOUR) -> list[Image.Ima
                 if frames > limits.max_pages:
                     raise too_many_pages_error(frames, limits)
                 decode_as(image, mode)
-                for _, frame in zip(range(frames), ImageSequence.Iterator(image)):
+                data = path.read_bytes() if image.format in ("PNG", "TIFF") else b""
+                for index, frame in zip(range(frames), ImageSequence.Iterator(image)):
                     if frame.width * frame.height > limits.max_pixels:
                         raise too_large_error(limits)
+                    page = fastdecode.decoded(frame, data, index, mode) if data else None
+                    if page is not None:
+                        pages.append(page)
+                        continue
                     frame.load()
                     turned = frame.getexif().get(EXIF_ORIENTATION, 1) not in (0, 1)
                     frame = eight_bit(ImageOps.exif_transpose(frame) if turned else frame)

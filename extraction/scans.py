@@ -1,20 +1,26 @@
 """Scanned PDFs: take each page's own photo out of the file instead of drawing the page.
 
 Most documents are phone photos or scans saved as PDF: every page is one JPEG
-that fills the page and nothing else. For those, copying the JPEG out with
-poppler's `pdfimages` and decoding it gives the scan's own pixels, unresampled,
-in a fraction of the time poppler needs to draw the page at 300 dpi. Anything
-else (text, drawings, several images, masks, other encodings, a picture that
-does not fill its page) is drawn by poppler as usual: `page_scans` says None.
+that fills the page and nothing else. For those, copying the JPEG out and decoding
+it gives the scan's own pixels, unresampled, in a fraction of the time poppler
+needs to draw the page at 300 dpi. `embedded_scans` reads the commonest layout in
+this process with pypdf (each page's content only draws its one picture over the
+whole page), with no program to start; `page_scans` asks poppler's `pdfinfo`,
+`pdffonts` and `pdfimages` about the rest. Anything else (text, drawings, several
+images, masks, other encodings, a picture that does not fill its page, an
+encrypted or damaged file) is drawn by poppler as usual: both say None.
 """
 from __future__ import annotations
 
+import io
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
+from pypdf import PdfReader
 
 from extraction.types import Limits
 
@@ -87,15 +93,84 @@ def page_scans(path: Path, pages: list[PdfPage], limits: Limits, timeout: int,
             return None
         images = []
         for file, page in zip(files, pages):
-            try:
-                with Image.open(file) as picture:
-                    decode_as(picture, mode)
-                    image = picture.convert(mode)
-            except (OSError, SyntaxError, ValueError):
+            image = upright_picture(file, page.rotation, mode)
+            if image is None:
                 return None
-            # The PDF turns the page clockwise for display; PIL turns counter-clockwise.
-            images.append(image.rotate(-page.rotation, expand=True) if page.rotation % 360 else image)
+            images.append(image)
     return images
+
+
+def upright_picture(source, rotation: int, mode: str) -> Image.Image | None:
+    """A page's JPEG (a file or a file-like object) decoded in `mode` and turned as the
+    PDF turns its page, or None when it cannot be decoded."""
+    try:
+        with Image.open(source) as picture:
+            if picture.format != "JPEG":
+                return None
+            decode_as(picture, mode)
+            image = picture.convert(mode)
+    except (OSError, SyntaxError, ValueError):
+        return None
+    # The PDF turns the page clockwise for display; PIL turns counter-clockwise.
+    return image.rotate(-rotation, expand=True) if rotation % 360 else image
+
+
+# A page whose whole content is: draw picture /Name scaled to a by d at (e, f).
+_ONE_PICTURE = re.compile(
+    rb"\s*q\s+(?P<a>[-\d.]+)\s+0+(?:\.0*)?\s+0+(?:\.0*)?\s+(?P<d>[-\d.]+)\s+(?P<e>[-\d.]+)\s+(?P<f>[-\d.]+)\s+cm"
+    rb"\s+/(?P<name>[^\s/\[\]()<>{}%]+)\s+Do\s+Q\s*")
+
+
+def embedded_scans(path: Path, limits: Limits, mode: str = COLOUR) -> list[Image.Image] | None:
+    """The pages' own pictures when every page only draws one plain JPEG over all of
+    itself, read in this process; None for any other PDF, and for any PDF pypdf
+    cannot read (poppler then reads it, and reports what is wrong with it)."""
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted or not 0 < len(reader.pages) <= limits.max_pages:
+            return None
+        jpegs = [_page_jpeg(page, limits) for page in reader.pages]
+    except Exception:  # noqa: BLE001 - whatever pypdf trips on, poppler reads the file as before
+        return None
+    if any(jpeg is None for jpeg in jpegs):
+        return None
+    images = []
+    for data, rotation in jpegs:
+        image = upright_picture(io.BytesIO(data), rotation, mode)
+        if image is None:
+            return None
+        images.append(image)
+    return images
+
+
+def _page_jpeg(page, limits: Limits) -> tuple[bytes, int] | None:
+    """(the JPEG bytes, the page's turn) of a page that only draws one plain JPEG over all of itself."""
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else {}
+    if "/Font" in resources or "/UserUnit" in page:
+        return None
+    pictures = resources.get("/XObject")
+    pictures = pictures.get_object() if pictures is not None else {}
+    contents = page.get_contents()
+    drawing = _ONE_PICTURE.fullmatch(contents.get_data() if contents is not None else b"")
+    if len(pictures) != 1 or drawing is None or f"/{drawing['name'].decode('latin-1')}" not in pictures:
+        return None
+    picture = next(iter(pictures.values())).get_object()
+    if (picture.get("/Subtype") != "/Image" or picture.get("/Filter") != "/DCTDecode"
+            or picture.get("/ColorSpace") not in ("/DeviceRGB", "/DeviceGray")
+            or picture.get("/BitsPerComponent") != 8
+            or any(key in picture for key in ("/Decode", "/SMask", "/Mask", "/ImageMask", "/DecodeParms"))):
+        return None
+    if int(picture["/Width"]) * int(picture["/Height"]) > limits.max_pixels:
+        return None
+    box = page.mediabox
+    a, d, e, f = (float(drawing[key]) for key in ("a", "d", "e", "f"))
+    if not (abs(a - float(box.width)) <= FILL_TOLERANCE * float(box.width)
+            and abs(d - float(box.height)) <= FILL_TOLERANCE * float(box.height)
+            and abs(e - float(box.left)) <= FILL_TOLERANCE * float(box.width)
+            and abs(f - float(box.bottom)) <= FILL_TOLERANCE * float(box.height)):
+        return None
+    return picture.get_data(), page.rotation % 360
 
 
 def decode_as(image: Image.Image, mode: str) -> None:

@@ -45,11 +45,12 @@ def test_grey_pages_are_the_colour_pages_in_grey(tmp_path, fmt):
         difference = np.abs(np.asarray(rgb.convert("L"), np.int16) - np.asarray(gray, np.int16))
         # A JPEG's luminance is decoded directly rather than computed from its colours:
         # on these pages a level apart at most, on a few pixels (strong colours differ
-        # more); every other format gives the same pixels.
+        # more). PNG and TIFF colours are made grey by OpenCV, whose rounding differs
+        # from Pillow's by a level on one pixel in thousands.
         if fmt in ("jpeg", "pdf"):
             assert difference.max() <= 1 and (difference > 0).mean() < 0.01
         else:
-            assert difference.max() == 0
+            assert difference.max() <= 1 and (difference > 0).mean() < 0.001
 
 
 def test_a_drawn_pdf_is_rendered_in_grey(tmp_path):
