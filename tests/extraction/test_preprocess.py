@@ -98,3 +98,18 @@ def test_pages_go_to_tesseract_as_the_pgm_files_opencv_writes(tmp_path):
     write_pgm(str(tmp_path / "ours.pgm"), page)
     cv2.imwrite(str(tmp_path / "opencv.pgm"), page)
     assert (tmp_path / "ours.pgm").read_bytes() == (tmp_path / "opencv.pgm").read_bytes()
+
+
+def shadowed_page() -> np.ndarray:
+    """The form photographed under a shadow: paper from 53 (top left) to 255 (bottom right)."""
+    page = text_page()
+    shade = np.linspace(0.35, 1.0, page.shape[1])[None, :] * np.linspace(0.6, 1.0, page.shape[0])[:, None]
+    return (page.astype(float) * shade).astype(np.uint8)
+
+
+def test_a_shadow_is_flattened():
+    page = text_page()
+    flat = preprocess.remove_shadow(shadowed_page())
+    paper, ink = flat[page == 255], flat[page < 100]
+    assert paper.min() >= 240 and np.median(paper) >= 250
+    assert np.median(ink) == 0
