@@ -26,3 +26,15 @@ def test_generated_document_is_read_exactly(tmp_path, kind, seed, degradation, f
         assert result.pages[0].rotation == (360 - degradation["turn"]) % 360
     if fmt == "tiff":
         assert len(result.pages) == 2
+
+
+def test_the_time_spent_in_tesseract_and_outside_it_is_reported(tmp_path):
+    path = tmp_path / "doc.pdf"
+    write_document(path, "prescription", 21, "scan", "pdf")
+    timings = extract(path, limits=Limits()).timings
+    # On the clock: the steps and tesseract's share add up to the whole.
+    assert 0 < timings["tesseract"] < timings["total"]
+    outside = timings["load"] + timings["pages_outside_tesseract"] + timings["parse_outside_tesseract"]
+    assert outside + timings["tesseract"] == pytest.approx(timings["total"], rel=0.01)
+    # In CPU time: tesseract runs in child processes, whose CPU time is part of the document's.
+    assert 0 < timings["tesseract_cpu"] < timings["cpu"]
