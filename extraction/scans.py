@@ -93,19 +93,20 @@ def page_scans(path: Path, pages: list[PdfPage], limits: Limits, timeout: int,
             return None
         images = []
         for file, page in zip(files, pages):
-            image = upright_picture(file, page.rotation, mode)
+            image = upright_picture(file, page.rotation, mode, limits.max_pixels)
             if image is None:
                 return None
             images.append(image)
     return images
 
 
-def upright_picture(source, rotation: int, mode: str) -> Image.Image | None:
+def upright_picture(source, rotation: int, mode: str, max_pixels: int) -> Image.Image | None:
     """A page's JPEG (a file or a file-like object) decoded in `mode` and turned as the
-    PDF turns its page, or None when it cannot be decoded."""
+    PDF turns its page, or None when it cannot be decoded or its own header makes it
+    larger than `max_pixels` (whatever the PDF says of it)."""
     try:
         with Image.open(source) as picture:
-            if picture.format != "JPEG":
+            if picture.format != "JPEG" or picture.width * picture.height > max_pixels:
                 return None
             decode_as(picture, mode)
             image = picture.convert(mode)
@@ -136,7 +137,7 @@ def embedded_scans(path: Path, limits: Limits, mode: str = COLOUR) -> list[Image
         return None
     images = []
     for data, rotation in jpegs:
-        image = upright_picture(io.BytesIO(data), rotation, mode)
+        image = upright_picture(io.BytesIO(data), rotation, mode, limits.max_pixels)
         if image is None:
             return None
         images.append(image)

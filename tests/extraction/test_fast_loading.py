@@ -1,6 +1,8 @@
 """Pages decoded by the faster paths give what Pillow and poppler give; everything
 else still goes the old way."""
 
+import io
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -127,3 +129,42 @@ def test_pdfs_that_are_not_plain_scans_are_left_to_poppler(tmp_path):
         assert scans.embedded_scans(path, Limits(), GREY) is None
     assert scans.embedded_scans(tmp_path / "scan.pdf", Limits(max_pixels=1000), GREY) is None
     assert len(load_pages(drawn, Limits(dpi=72), mode=GREY)) == 1  # drawn by poppler
+
+
+def one_picture_pdf(path, jpeg: bytes, declared: tuple[int, int]):
+    """A one-page PDF that draws one JPEG over the whole page, declaring it `declared` pixels large."""
+    content = b"q 612 0 0 792 0 0 cm /Scan Do Q"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /XObject << /Scan 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8"
+        b" /Filter /DCTDecode /Length %d >>\nstream\n%s\nendstream" % (*declared, len(jpeg), jpeg),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_a_scan_is_only_as_large_as_its_jpeg_says(tmp_path):
+    """The picture's own header decides its size: a PDF that declares a small picture
+    but holds a larger one is drawn by poppler, at a resolution within the limits."""
+    jpeg = io.BytesIO()
+    page_picture((1200, 900)).save(jpeg, "JPEG")
+    honest = one_picture_pdf(tmp_path / "honest.pdf", jpeg.getvalue(), (1200, 900))
+    lying = one_picture_pdf(tmp_path / "lying.pdf", jpeg.getvalue(), (120, 90))
+    [page] = scans.embedded_scans(honest, Limits(), GREY)
+    assert page.size == (1200, 900)
+    assert scans.embedded_scans(lying, Limits(), GREY) is not None  # within the limit either way
+    assert scans.embedded_scans(honest, Limits(max_pixels=1200 * 900 - 1), GREY) is None
+    assert scans.embedded_scans(lying, Limits(max_pixels=1200 * 900 - 1), GREY) is None
