@@ -18,7 +18,7 @@ from extraction.classify import classify
 from extraction.errors import DocumentError
 from extraction.fields import KINDS, UNKNOWN
 from extraction.loading import COLOUR, GREY, Deadline, load_pages
-from extraction.ocr import RegionReader, Stopwatch, children_cpu, flush, read_images, read_words, text_quality
+from extraction.ocr import RegionReader, Stopwatch, cpu_now, flush, read_images, read_words, text_quality
 from extraction.parsers import PARSERS
 from extraction.types import Extraction, Limits, PageResult
 
@@ -244,7 +244,7 @@ def extract(path: str | Path, kind: str = AUTO, *, limits: Limits | None = None,
     if kind != AUTO and kind not in KINDS:
         raise ValueError(f"Unknown document kind {kind!r}; expected auto or one of {', '.join(KINDS)}.")
     limits = limits or default_limits()
-    started, cpu_started = time.perf_counter(), time.process_time() + children_cpu()
+    started, cpu_started = time.perf_counter(), cpu_now()
     deadline = Deadline(limits.timeout_seconds)
     stopwatch = Stopwatch()
     # Colour only for the page images kept for people; the reading itself is done in grey.
@@ -265,7 +265,7 @@ def extract(path: str | Path, kind: str = AUTO, *, limits: Limits | None = None,
     # Seconds: "pages" and "parse" include the tesseract calls made in them, which
     # "pages_outside_tesseract" and "parse_outside_tesseract" leave out. "cpu" is the CPU
     # time of the whole document, this process's threads and its child processes
-    # (tesseract, poppler), of which tesseract had "tesseract_cpu".
+    # (tesseract, poppler), of which the tesseract calls had "tesseract_cpu".
     timings = {
         "load": loaded - started,
         "pages": read - loaded,
@@ -274,7 +274,7 @@ def extract(path: str | Path, kind: str = AUTO, *, limits: Limits | None = None,
         "pages_outside_tesseract": read - loaded - reading_in_tesseract,
         "parse_outside_tesseract": finished - read - (stopwatch.tesseract - reading_in_tesseract),
         "total": finished - started,
-        "cpu": time.process_time() + children_cpu() - cpu_started,
+        "cpu": cpu_now() - cpu_started,
         "tesseract_cpu": stopwatch.tesseract_cpu,
     }
     return Extraction(file=Path(path).name, kind=kind, kind_confidence=kind_confidence,

@@ -30,21 +30,26 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def cpu_now() -> float:
+    """CPU seconds used so far by this process (every thread) and its finished children."""
+    return time.process_time() + children_cpu()
+
+
 class Stopwatch:
-    """Seconds spent inside tesseract, on the clock and in tesseract's own CPU time, so
-    the engine can report the rest."""
+    """Time spent in tesseract calls, on the clock and in CPU time (tesseract's process
+    and pytesseract's own work around it), so the engine can report the rest."""
 
     def __init__(self):
         self.tesseract = 0.0
         self.tesseract_cpu = 0.0
 
     def timed(self, call, *args, **kwargs):
-        started, cpu_started = time.perf_counter(), children_cpu()
+        started, cpu_started = time.perf_counter(), cpu_now()
         try:
             return call(*args, **kwargs)
         finally:
             self.tesseract += time.perf_counter() - started
-            self.tesseract_cpu += children_cpu() - cpu_started
+            self.tesseract_cpu += cpu_now() - cpu_started
 
 
 # Tesseract's check of every line for white-on-black text: the forms have none,

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from PIL import Image
 from pypdf import PdfReader
+from pypdf.generic import StreamObject
 
 from extraction.types import Limits
 
@@ -110,7 +111,7 @@ def upright_picture(source, rotation: int, mode: str, max_pixels: int) -> Image.
                 return None
             decode_as(picture, mode)
             image = picture.convert(mode)
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return None
     # The PDF turns the page clockwise for display; PIL turns counter-clockwise.
     return image.rotate(-rotation, expand=True) if rotation % 360 else image
@@ -125,15 +126,24 @@ _ONE_PICTURE = re.compile(
 def embedded_scans(path: Path, limits: Limits, mode: str = COLOUR) -> list[Image.Image] | None:
     """The pages' own pictures when every page only draws one plain JPEG over all of
     itself, read in this process; None for any other PDF, and for any PDF pypdf
-    cannot read (poppler then reads it, and reports what is wrong with it)."""
+    cannot read strictly (poppler then reads it, and reports what is wrong with it)."""
     try:
-        reader = PdfReader(path)
-        if reader.is_encrypted or not 0 < len(reader.pages) <= limits.max_pages:
+        reader = PdfReader(path, strict=True)
+        if reader.is_encrypted:
             return None
-        jpegs = [_page_jpeg(page, limits) for page in reader.pages]
+        # The page tree's own count first: flattening a tree of a million pages costs seconds.
+        declared = reader.trailer["/Root"]["/Pages"]["/Count"]
+        if not isinstance(declared, int) or not 0 < declared <= limits.max_pages:
+            return None
+        if len(reader.pages) != declared:
+            return None
+        jpegs = []
+        for page in reader.pages:
+            jpeg = _page_jpeg(page, limits)
+            if jpeg is None:
+                return None
+            jpegs.append(jpeg)
     except Exception:  # noqa: BLE001 - whatever pypdf trips on, poppler reads the file as before
-        return None
-    if any(jpeg is None for jpeg in jpegs):
         return None
     images = []
     for data, rotation in jpegs:
@@ -144,25 +154,41 @@ def embedded_scans(path: Path, limits: Limits, mode: str = COLOUR) -> list[Image
     return images
 
 
+# A page drawing one picture has a content stream of a few dozen bytes.
+MAX_CONTENT_BYTES = 1024
+
+
 def _page_jpeg(page, limits: Limits) -> tuple[bytes, int] | None:
-    """(the JPEG bytes, the page's turn) of a page that only draws one plain JPEG over all of itself."""
-    resources = page.get("/Resources")
-    resources = resources.get_object() if resources is not None else {}
-    if "/Font" in resources or "/UserUnit" in page:
+    """(the JPEG bytes, the page's turn) of a page that only draws one plain JPEG over all of
+    itself: no fonts, no annotations (a form filled in on screen carries its text there), one
+    picture, and a content stream that draws it and nothing else. Everything is checked from
+    the objects' dictionaries before any stream is decoded."""
+    if "/Annots" in page or "/UserUnit" in page:
         return None
-    pictures = resources.get("/XObject")
-    pictures = pictures.get_object() if pictures is not None else {}
-    contents = page.get_contents()
-    drawing = _ONE_PICTURE.fullmatch(contents.get_data() if contents is not None else b"")
-    if len(pictures) != 1 or drawing is None or f"/{drawing['name'].decode('latin-1')}" not in pictures:
+    rotation = _rotation(page)
+    resources = page["/Resources"]
+    if "/Font" in resources:
         return None
-    picture = next(iter(pictures.values())).get_object()
+    pictures = resources["/XObject"]
+    if len(pictures) != 1:
+        return None
+    (name, picture), = pictures.items()
+    picture = picture.get_object()
     if (picture.get("/Subtype") != "/Image" or picture.get("/Filter") != "/DCTDecode"
             or picture.get("/ColorSpace") not in ("/DeviceRGB", "/DeviceGray")
             or picture.get("/BitsPerComponent") != 8
             or any(key in picture for key in ("/Decode", "/SMask", "/Mask", "/ImageMask", "/DecodeParms"))):
         return None
-    if int(picture["/Width"]) * int(picture["/Height"]) > limits.max_pixels:
+    if rotation is None or int(picture["/Width"]) * int(picture["/Height"]) > limits.max_pixels:
+        return None
+    contents = page["/Contents"]
+    if not isinstance(contents, StreamObject):
+        return None  # several content streams
+    # Decoded only once the page has passed every other check, and only the first
+    # page that fails is decoded (pypdf stops a compressed stream at 75 MB).
+    data = contents.get_data()
+    drawing = _ONE_PICTURE.fullmatch(data) if len(data) <= MAX_CONTENT_BYTES else None
+    if drawing is None or f"/{drawing['name'].decode('latin-1')}" != name:
         return None
     box = page.mediabox
     a, d, e, f = (float(drawing[key]) for key in ("a", "d", "e", "f"))
@@ -171,7 +197,20 @@ def _page_jpeg(page, limits: Limits) -> tuple[bytes, int] | None:
             and abs(e - float(box.left)) <= FILL_TOLERANCE * float(box.width)
             and abs(f - float(box.bottom)) <= FILL_TOLERANCE * float(box.height)):
         return None
-    return picture.get_data(), page.rotation % 360
+    return picture.get_data(), rotation
+
+
+def _rotation(page) -> int | None:
+    """The page's /Rotate (its own or its page tree's) when it is a whole number of quarter
+    turns, as poppler reads it; None for anything else (poppler ignores a real number)."""
+    node = page
+    while node is not None:
+        if "/Rotate" in node:
+            value = node["/Rotate"]
+            return value % 360 if isinstance(value, int) and value % 90 == 0 else None
+        node = node.get("/Parent")
+        node = node.get_object() if node is not None else None
+    return 0
 
 
 def decode_as(image: Image.Image, mode: str) -> None:

@@ -311,7 +311,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # pypdf warns of every small flaw of a PDF it reads (the engine's first look at a scan);
+    # poppler reports the flaws that matter.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "pypdf": {"level": "ERROR"}},
 }
 
 WHITENOISE_USE_FINDERS = DEBUG

@@ -24,7 +24,7 @@ from extraction import filetypes, synth
 from extraction.benchmarks import Section
 from extraction.engine import default_limits, extract
 from extraction.errors import DocumentError
-from extraction.ocr import children_cpu
+from extraction.ocr import cpu_now
 from extraction.scoring import Tally, values_match
 
 NAME = "accuracy"
@@ -85,24 +85,24 @@ def seed_pipeline(path: Path, kind: str) -> tuple[dict, float, float, int]:
 def timed_seed_pipeline(path: Path, kind: str) -> tuple[dict, dict, int]:
     """(fields it finds, {"seconds", "tesseract", "cpu", "tesseract_cpu"} as extract's
     timings count them, pages)."""
-    started, cpu_started = time.perf_counter(), time.process_time() + children_cpu()
+    started, cpu_started = time.perf_counter(), cpu_now()
     texts, in_tesseract, tesseract_cpu = [], 0.0, 0.0
     pages = seed_pages(path)
     for page in pages:
         gray = cv2.cvtColor(np.asarray(page.convert("RGB")), cv2.COLOR_RGB2GRAY)
         gray = cv2.resize(gray, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_LINEAR)
         binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 65, 13)
-        t0, c0 = time.perf_counter(), children_cpu()
+        t0, c0 = time.perf_counter(), cpu_now()
         texts.append(pytesseract.image_to_string(binary, lang="eng"))
         in_tesseract += time.perf_counter() - t0
-        tesseract_cpu += children_cpu() - c0
+        tesseract_cpu += cpu_now() - c0
     text = "\n".join(texts)
     found = {}
     for name, pattern in SEED_PATTERNS[kind].items():
         match = re.search(pattern, text, re.MULTILINE)
         found[name] = match.group(1).strip() if match else None
     timing = {"seconds": time.perf_counter() - started, "tesseract": in_tesseract,
-              "cpu": time.process_time() + children_cpu() - cpu_started, "tesseract_cpu": tesseract_cpu}
+              "cpu": cpu_now() - cpu_started, "tesseract_cpu": tesseract_cpu}
     return found, timing, len(pages)
 
 
@@ -218,7 +218,8 @@ def markdown(summaries: list[dict], threshold: float, sweep_rows: list[dict]) ->
         lines.append(f"| {s['set']} | " + " | ".join(f"{s['ms_per_page'][step]:.0f}" for step in steps) + " |")
     lines += ["", "Time outside tesseract on the clock (the target's measure) and in CPU time, which other work "
               "on the machine disturbs less and which counts every thread and child process (OpenCV's threads, "
-              "poppler; tesseract's own CPU time is its share), for the engine and the seed's pipeline on the "
+              "poppler); tesseract's share is the CPU time of the tesseract calls (its process and "
+              "pytesseract's work around it, as on the clock), for the engine and the seed's pipeline on the "
               "same pages:", "",
               "| set | engine, clock | engine, CPU | engine CPU ms/page (outside tesseract) | seed, clock | "
               "seed, CPU | seed CPU ms/page (outside tesseract) |", "|---|---|---|---|---|---|---|"]

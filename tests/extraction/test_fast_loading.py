@@ -5,7 +5,7 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, PngImagePlugin
 from pypdf import PdfReader, PdfWriter
 
 from extraction import fastdecode, scans, synth
@@ -131,14 +131,15 @@ def test_pdfs_that_are_not_plain_scans_are_left_to_poppler(tmp_path):
     assert len(load_pages(drawn, Limits(dpi=72), mode=GREY)) == 1  # drawn by poppler
 
 
-def one_picture_pdf(path, jpeg: bytes, declared: tuple[int, int]):
-    """A one-page PDF that draws one JPEG over the whole page, declaring it `declared` pixels large."""
+def one_picture_pdf(path, jpeg: bytes, declared: tuple[int, int], page_entries: bytes = b""):
+    """A one-page PDF that draws one JPEG over the whole page, declaring it `declared` pixels
+    large; `page_entries` are added to the page's dictionary."""
     content = b"q 612 0 0 792 0 0 cm /Scan Do Q"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /XObject << /Scan 5 0 R >> >> >>",
+        b" /Resources << /XObject << /Scan 5 0 R >> >> %s >>" % page_entries,
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
         b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8"
         b" /Filter /DCTDecode /Length %d >>\nstream\n%s\nendstream" % (*declared, len(jpeg), jpeg),
@@ -168,3 +169,48 @@ def test_a_scan_is_only_as_large_as_its_jpeg_says(tmp_path):
     assert scans.embedded_scans(lying, Limits(), GREY) is not None  # within the limit either way
     assert scans.embedded_scans(honest, Limits(max_pixels=1200 * 900 - 1), GREY) is None
     assert scans.embedded_scans(lying, Limits(max_pixels=1200 * 900 - 1), GREY) is None
+
+
+def jpeg_bytes(size=(1200, 900)) -> bytes:
+    out = io.BytesIO()
+    page_picture(size).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_pages_with_annotations_or_odd_turns_are_left_to_poppler(tmp_path):
+    """A form filled in on screen carries its text in annotations, which poppler draws; a
+    /Rotate that is not a whole number of quarter turns poppler ignores."""
+    jpeg = jpeg_bytes()
+    plain = one_picture_pdf(tmp_path / "plain.pdf", jpeg, (1200, 900))
+    turned = one_picture_pdf(tmp_path / "turned.pdf", jpeg, (1200, 900), b"/Rotate 270")
+    annotated = one_picture_pdf(tmp_path / "annotated.pdf", jpeg, (1200, 900),
+                                b"/Annots [<< /Type /Annot /Subtype /FreeText /Rect [50 50 300 90]"
+                                b" /Contents (PATIENT NAME) /DA (/Helv 12 Tf 0 g) >>]")
+    odd = one_picture_pdf(tmp_path / "odd.pdf", jpeg, (1200, 900), b"/Rotate 90.0")
+    assert scans.embedded_scans(plain, Limits(), GREY)[0].size == (1200, 900)
+    assert scans.embedded_scans(turned, Limits(), GREY)[0].size == (900, 1200)
+    assert scans.embedded_scans(annotated, Limits(), GREY) is None
+    assert scans.embedded_scans(odd, Limits(), GREY) is None
+
+
+def test_an_animated_png_and_a_png_turned_by_xmp_are_left_to_pillow(tmp_path):
+    first, second = page_picture(), page_picture().transpose(Image.Transpose.ROTATE_180)
+    animated = saved(first, tmp_path / "animated.png", "PNG", save_all=True, append_images=[second])
+    xmp = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+           b'<rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Orientation="6"/></rdf:RDF></x:xmpmeta>')
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("XML:com.adobe.xmp", xmp.decode())
+    turned = saved(first, tmp_path / "xmp.png", "PNG", pnginfo=info)
+    for path in (animated, turned):
+        with Image.open(path) as opened:
+            assert fastdecode.decoded(opened, path.read_bytes(), 0, GREY) is None
+    pages = load_pages(animated, Limits(), mode=GREY)
+    assert len(pages) == 2 and np.array_equal(np.asarray(pages[1]), np.asarray(second.convert("L")))
+    assert load_pages(turned, Limits(), mode=GREY)[0].size == (160, 240)
+
+
+def test_a_tiff_with_alpha_is_left_to_pillow(tmp_path):
+    path = saved(page_picture().convert("RGBA"), tmp_path / "alpha.tif", "TIFF", compression="tiff_adobe_deflate")
+    with Image.open(path) as opened:
+        assert fastdecode.decoded(opened, path.read_bytes(), 0, COLOUR) is None
+    assert np.array_equal(np.asarray(load_pages(path, Limits(), mode=COLOUR)[0]), np.asarray(page_picture()))
