@@ -24,15 +24,11 @@ DEFAULT_PSM = 11
 _WORDISH = re.compile(r"[A-Za-z]{2,}|\d{2,}")
 
 
-def children_cpu() -> float:
-    """CPU seconds used so far by this process's finished child processes (tesseract, poppler)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def cpu_now() -> float:
-    """CPU seconds used so far by this process (every thread) and its finished children."""
-    return time.process_time() + children_cpu()
+    """CPU seconds used so far by this process (every thread) and its finished child
+    processes (tesseract, poppler)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 class Stopwatch:

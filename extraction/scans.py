@@ -92,12 +92,17 @@ def page_scans(path: Path, pages: list[PdfPage], limits: Limits, timeout: int,
         files = sorted(Path(folder).glob("page-*.jpg"))
         if len(files) != len(pages):
             return None
-        images = []
-        for file, page in zip(files, pages):
-            image = upright_picture(file, page.rotation, mode, limits.max_pixels)
-            if image is None:
-                return None
-            images.append(image)
+        return upright_pictures([(file, page.rotation) for file, page in zip(files, pages)], mode, limits.max_pixels)
+
+
+def upright_pictures(sources: list[tuple], mode: str, max_pixels: int) -> list[Image.Image] | None:
+    """Each (JPEG, the page's turn) as `upright_picture` gives it, or None when one cannot be."""
+    images = []
+    for source, rotation in sources:
+        image = upright_picture(source, rotation, mode, max_pixels)
+        if image is None:
+            return None
+        images.append(image)
     return images
 
 
@@ -145,13 +150,7 @@ def embedded_scans(path: Path, limits: Limits, mode: str = COLOUR) -> list[Image
             jpegs.append(jpeg)
     except Exception:  # noqa: BLE001 - whatever pypdf trips on, poppler reads the file as before
         return None
-    images = []
-    for data, rotation in jpegs:
-        image = upright_picture(io.BytesIO(data), rotation, mode, limits.max_pixels)
-        if image is None:
-            return None
-        images.append(image)
-    return images
+    return upright_pictures([(io.BytesIO(data), rotation) for data, rotation in jpegs], mode, limits.max_pixels)
 
 
 # A page drawing one picture has a content stream of a few dozen bytes.

@@ -24,7 +24,7 @@ from extraction import filetypes, synth
 from extraction.benchmarks import Section
 from extraction.engine import default_limits, extract
 from extraction.errors import DocumentError
-from extraction.ocr import cpu_now
+from extraction.ocr import Stopwatch, cpu_now
 from extraction.scoring import Tally, values_match
 
 NAME = "accuracy"
@@ -86,23 +86,20 @@ def timed_seed_pipeline(path: Path, kind: str) -> tuple[dict, dict, int]:
     """(fields it finds, {"seconds", "tesseract", "cpu", "tesseract_cpu"} as extract's
     timings count them, pages)."""
     started, cpu_started = time.perf_counter(), cpu_now()
-    texts, in_tesseract, tesseract_cpu = [], 0.0, 0.0
+    texts, stopwatch = [], Stopwatch()
     pages = seed_pages(path)
     for page in pages:
         gray = cv2.cvtColor(np.asarray(page.convert("RGB")), cv2.COLOR_RGB2GRAY)
         gray = cv2.resize(gray, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_LINEAR)
         binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 65, 13)
-        t0, c0 = time.perf_counter(), cpu_now()
-        texts.append(pytesseract.image_to_string(binary, lang="eng"))
-        in_tesseract += time.perf_counter() - t0
-        tesseract_cpu += cpu_now() - c0
+        texts.append(stopwatch.timed(pytesseract.image_to_string, binary, lang="eng"))
     text = "\n".join(texts)
     found = {}
     for name, pattern in SEED_PATTERNS[kind].items():
         match = re.search(pattern, text, re.MULTILINE)
         found[name] = match.group(1).strip() if match else None
-    timing = {"seconds": time.perf_counter() - started, "tesseract": in_tesseract,
-              "cpu": cpu_now() - cpu_started, "tesseract_cpu": tesseract_cpu}
+    timing = {"seconds": time.perf_counter() - started, "tesseract": stopwatch.tesseract,
+              "cpu": cpu_now() - cpu_started, "tesseract_cpu": stopwatch.tesseract_cpu}
     return found, timing, len(pages)
 
 

@@ -13,6 +13,7 @@ from extraction.errors import CorruptDocument
 from extraction.loading import COLOUR, GREY, load_pages
 from extraction.types import Limits
 from tests.extraction.test_loading import drawn_pdf
+from tests.support import documents
 
 
 def page_picture(size=(240, 160)) -> Image.Image:
@@ -144,16 +145,7 @@ def one_picture_pdf(path, jpeg: bytes, declared: tuple[int, int], page_entries: 
         b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8"
         b" /Filter /DCTDecode /Length %d >>\nstream\n%s\nendstream" % (*declared, len(jpeg), jpeg),
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
+    path.write_bytes(documents.pdf_of(objects))
     return path
 
 

@@ -8,6 +8,7 @@ from PIL import Image, ImageDraw
 from extraction import synth
 from extraction.loading import COLOUR, GREY, load_pages
 from extraction.types import Limits
+from tests.support import documents
 
 
 def drawn_pdf(path):
@@ -21,16 +22,7 @@ def drawn_pdf(path):
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
+    path.write_bytes(documents.pdf_of(objects))
 
 
 @pytest.mark.parametrize("fmt", ["jpeg", "pdf", "png", "tiff"])
