@@ -6,12 +6,15 @@ import re
 
 from rapidfuzz import fuzz, process
 
+from extraction.parsers.values import as_digits
 
 STREET_TYPES = ("Dr", "St", "Rd", "Ave", "Blvd", "Ln", "Lane", "Way", "Ct", "Court", "Road", "Street",
                 "Drive", "Avenue", "Pl", "Place", "Hwy", "Terrace", "Parkway")
 _GLUED_STREET_TYPE = re.compile(
     r"(?<=[a-z])(Dr|St|Rd|Ave|Blvd|Ln|Lane|Way|Ct|Court|Road|Street|Drive|Avenue|Pl|Place|Hwy)(?=[\s,.]|$)")
 _SPLIT_ZIP = re.compile(r"(?<=, )(\d{1,4}) (\d{1,4})(?=,|$)")
+# A part of five characters, most of them digits: a postcode with a digit read as a letter ("1000S").
+_MISREAD_ZIP = re.compile(r"^(?=(?:\D*\d){3})[0-9OoDQIl|SsBZz]{5}$")
 
 
 US_STATES = ("Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware",
@@ -62,7 +65,7 @@ def _lookalike(word: str, choices: set[str]) -> str | None:
 
 def repair_address(text: str) -> tuple[str, bool]:
     """Spaces tesseract lost or added in an address: "AshDr" is "Ash Dr"; a five-digit
-    postcode read as "1 0005" is "10005"; a street type ("Bivd", "Or"), a state
+    postcode read as "1 0005" or "1000S" is "10005"; a street type ("Bivd", "Or"), a state
     ("Ohlo") or the country at its end ("Unted States") misread by a letter."""
     fixed = _GLUED_STREET_TYPE.sub(r" \1", text)
     parts = fixed.split(", ")
@@ -76,6 +79,7 @@ def repair_address(text: str) -> tuple[str, bool]:
             word = word if last[:1].islower() else word.capitalize()
             parts[0] = " ".join(street[:-1] + [word])
     parts[-1] = _country(parts[-1]) if len(parts) > 1 else parts[-1]
+    parts = [as_digits(part) if i and _MISREAD_ZIP.match(part) else part for i, part in enumerate(parts)]
     fixed = ", ".join(_state_word(part) if " " not in part else part for part in parts)
     fixed = _SPLIT_ZIP.sub(lambda m: m.group(1) + m.group(2) if len(m.group(1) + m.group(2)) == 5 else m.group(0),
                            fixed)

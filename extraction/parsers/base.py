@@ -7,6 +7,7 @@ tesseract line, so a misread letter or two does not lose it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from copy import copy
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,9 +42,12 @@ class Span:
     def left(self) -> float:
         return min(w.bbox[0] for w in self.words)
 
+    # A word's box reaching further than half a letter above or below its neighbours'
+    # has swallowed a speck or a rule: the span's edge is kept at half a letter.
     @property
     def top(self) -> float:
-        return min(w.bbox[1] for w in self.words)
+        return max(min(w.bbox[1] for w in self.words),
+                   median(w.bbox[1] for w in self.words) - 0.5 * self.height)
 
     @property
     def right(self) -> float:
@@ -51,7 +55,8 @@ class Span:
 
     @property
     def bottom(self) -> float:
-        return max(w.bbox[3] for w in self.words)
+        return min(max(w.bbox[3] for w in self.words),
+                   median(w.bbox[3] for w in self.words) + 0.5 * self.height)
 
     @property
     def height(self) -> float:
@@ -66,7 +71,7 @@ def find_label(pages: list[PageResult], phrase: str, *, min_score: float = 78.0,
     for result in pages:
         if page is not None and result.number != page:
             continue
-        for line in lines_of(result.words):
+        for line in label_lines(result.words):
             tokens = [token(w.text) for w in line]
             for start in range(0, max(0, len(line) - len(wanted)) + 1):
                 window = tokens[start:start + len(wanted)]
@@ -78,6 +83,39 @@ def find_label(pages: list[PageResult], phrase: str, *, min_score: float = 78.0,
                 if score >= min_score and (best is None or score > best.score):
                     best = Span(result.number, line[start:start + len(wanted)], score, _line_start(line, start))
     return best
+
+
+def label_lines(words: list[Word]) -> list[list[Word]]:
+    """Tesseract's lines, and each line joined with the ones that carry it on across
+    its row: tesseract sometimes breaks a printed line in two ("List any medication
+    tak" | "en regularly"), and a label is only found on consecutive words of a line."""
+    lines = lines_of(words)
+    ends = []
+    for line in lines:
+        height = median(w.bbox[3] - w.bbox[1] for w in line)
+        ends.append((line[0].bbox[0], line[-1].bbox[2], _row_centre(line), height))
+    by_left = sorted(range(len(lines)), key=lambda i: ends[i][0])
+    lefts = [ends[i][0] for i in by_left]
+    following: dict[int, int] = {}
+    for i, (_, right, centre, height) in enumerate(ends):
+        # The nearest line that starts after this one ends, within a word space or two, at its height.
+        first = bisect_left(lefts, right - 0.5 * height)
+        last = bisect_right(lefts, right + 2.5 * height)
+        near = [j for j in by_left[first:last]
+                if j != i and abs(ends[j][2] - centre) < 0.5 * max(height, ends[j][3])]
+        if near:
+            following[i] = min(near, key=lambda j: ends[j][0])
+    joined = []
+    for i in following:
+        if i in following.values():
+            continue  # joined from the line before it
+        chain, seen = list(lines[i]), {i}
+        while i in following and following[i] not in seen:
+            i = following[i]
+            seen.add(i)
+            chain.extend(lines[i])
+        joined.append(chain)
+    return lines + joined
 
 
 def _line_start(line: list[Word], start: int) -> float:
@@ -153,6 +191,10 @@ def strip_edges(text: str) -> str:
     return stripped
 
 
+# What tesseract makes of a printed dash standing alone between two words.
+_DASH_READINGS = ("~", "\u2014", "\u2013", "\u2212")
+
+
 def is_noise(word: Word, inside: bool = False) -> bool:
     """Specks and rules that OCR turns into stray marks.
 
@@ -160,7 +202,7 @@ def is_noise(word: Word, inside: bool = False) -> bool:
     """
     letters = re.sub(r"[^A-Za-z0-9]", "", word.text)
     if not letters:
-        return not (inside and word.text in ("-", "&", "+", "/") and word.confidence >= 0.5)
+        return not (inside and word.text in ("-", "&", "+", "/", *_DASH_READINGS) and word.confidence >= 0.5)
     return len(letters) <= 2 and word.confidence < 0.4 and not letters.isdigit()
 
 
@@ -168,7 +210,8 @@ def clean_rows(rows: list[list[Word]]) -> list[list[Word]]:
     """Rows without stray marks; rows left empty are dropped.
 
     A weak fragment touching a neighbour (the "l" tesseract split off "Patel")
-    is part of the value and stays.
+    is part of the value and stays. A dash read as a tilde or a long dash between
+    two words is the dash ("Lialda ~ take" is "Lialda - take").
     """
     cleaned = []
     for row in rows:
@@ -176,6 +219,8 @@ def clean_rows(rows: list[list[Word]]) -> list[list[Word]]:
         for i, word in enumerate(row):
             if is_noise(word, inside=0 < i < len(row) - 1) and not _touches_neighbour(row, i):
                 continue
+            if word.text in _DASH_READINGS:
+                word = Word("-", word.confidence, word.bbox, word.line)
             kept.append(word)
         if kept:
             cleaned.append(kept)
@@ -201,9 +246,26 @@ def region_rows(page: PageResult, left: float, top: float, right: float, bottom:
     read = page.reader.read(left, top, right, bottom, view, single_line)
     if read is None:
         return None
+    strokes = _strokes(page)
     words = [w for w in read
-             if left <= (w.bbox[0] + w.bbox[2]) / 2 <= right and top <= (w.bbox[1] + w.bbox[3]) / 2 <= bottom]
+             if left <= (w.bbox[0] + w.bbox[2]) / 2 <= right and top <= (w.bbox[1] + w.bbox[3]) / 2 <= bottom
+             and not any(_centre_inside(w, stroke) for stroke in strokes)]
     return clean_rows(rows_of(words))
+
+
+def _strokes(page: PageResult) -> list[tuple[float, float, float, float]]:
+    """Boxes of the marks the page-wide pass could not read that stand taller than three
+    lines of its words: a page edge, a fold or a pen stroke, never print. Read again
+    alone, a piece of one comes out as a letter ("F Random ...")."""
+    if not page.words:
+        return []
+    height = median(w.bbox[3] - w.bbox[1] for w in page.words)
+    return [w.bbox for w in page.words if w.confidence < 0.3 and w.bbox[3] - w.bbox[1] > 3 * height]
+
+
+def _centre_inside(word: Word, box: tuple[float, float, float, float]) -> bool:
+    x, y = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 # A value read with less confidence than this is read again from its region alone.

@@ -20,6 +20,11 @@ from extraction.types import FieldResult, PageResult, Word
 MARGIN = -1.0
 # How sure the engine is that an optional field really is blank when its area has no text.
 BLANK_CONFIDENCE = 0.9
+# Bounds of a weight (kg or lb) and a height (cm).
+WEIGHT, HEIGHT = (1, 400), (30, 250)
+# A value found by its place alone, its label unread, is sent to a reviewer.
+UNLABELLED_FIT = 0.75
+_LONE_NUMBER = re.compile(r"^[\dOoIlSB]{1,3}$")
 # A row that is a phone number, even misread: digits (or look-alikes) and ()-. only.
 _PHONEISH = re.compile(r"^[\dOoIlSB()\-.+]{7,}$")
 
@@ -160,7 +165,14 @@ def text_field(page, rows) -> FieldResult:
     return make_field(text, words, page, values.text_fit(text))
 
 
+def _junk(row: list[Word]) -> bool:
+    """A row of nothing but one- and two-letter scraps: a smudge read as letters."""
+    return all(len(re.sub(r"[^A-Za-z0-9]", "", w.text)) <= 2 and not re.search(r"\d", w.text) for w in row)
+
+
 def address_field(page, rows) -> FieldResult:
+    while rows and _junk(rows[0]):  # an address starts with a number or a word
+        rows = rows[1:]
     text, words = _text(rows)
     text, repaired = addresses.repair_address(text)
     return make_field(text, words, page, values.text_fit(text) * (0.95 if repaired else 1.0))
@@ -274,9 +286,30 @@ class PatientDetailsParser:
             "phone_number": area.field("info", patient_block_field("phone"), right=split, limit=6),
             "patient_address": area.field("info", patient_block_field("address"), right=split, limit=6),
             "birth_date": area.field("birth", date_field, left=split, limit=1, near=3),
-            "weight": area.field("weight", integer_field(1, 400), left=split, limit=1, near=3),
-            "height": area.field("height", integer_field(30, 250), left=split, limit=1, near=3),
+            "weight": area.field("weight", integer_field(*WEIGHT), left=split, limit=1, near=3)
+            if area.labels.get("weight") else self._unlabelled_number(area, "birth", "height", split, WEIGHT),
+            "height": area.field("height", integer_field(*HEIGHT), left=split, limit=1, near=3)
+            if area.labels.get("height") else self._unlabelled_number(area, "weight", "emergency", split, HEIGHT),
         }
+
+    @staticmethod
+    def _unlabelled_number(area: Area, above: str, below: str, left: float, bounds: tuple[int, int]) -> FieldResult:
+        """A number whose faint label was not read: the last row that is a lone number
+        between the value of the label `above` it and the label `below` it, in the column
+        from `left`; less sure than a labelled one."""
+        top, bottom = area.labels.get(above), area.labels.get(below)
+        if top is None or bottom is None or top.page != bottom.page or bottom.top <= top.bottom:
+            return blank_field()
+
+        def build(rows):
+            for row in reversed(rows[1:]):  # the first row is the value of the label above
+                if len(row) == 1 and _LONE_NUMBER.match(row[0].text):
+                    value, fit, _ = values.read_integer(row[0].text, *bounds)
+                    if value is not None:
+                        return make_field(value, row, top.page, fit * UNLABELLED_FIT)
+            return blank_field()
+        rect = (left, top.bottom + 0.1 * top.height, 1.0, bottom.top - 0.1 * bottom.height)
+        return read_field(area.pages[top.page], rect, build)
 
     def _emergency(self, area: Area, labels) -> dict[str, FieldResult]:
         split = area.split("work_phone", "emergency", "history")

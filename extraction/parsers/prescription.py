@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 from extraction.fields import PRESCRIPTION
 from extraction.parsers import addresses, values
 from extraction.parsers.base import (
-    Span, blank_field, find_label, make_field, read_field, row_text, strip_edges,
+    DISAGREEMENT_FACTOR, Span, blank_field, find_label, make_field, read_field, row_text, strip_edges,
 )
 from extraction.types import FieldResult, PageResult, Word
 
 _PRESCRIBER = re.compile(r"^(dr\b|doctor\b)|\bm\.?\s?d\b|\bd\.?o\b|\bmbbs\b", re.IGNORECASE)
+_EDGE_MARKS = " .,;:-()'\""
 FIELDS = ("prescriber_name", "prescription_date", "patient_name", "patient_address",
           "medicines", "directions", "refills")
 
@@ -23,15 +26,19 @@ FIELDS = ("prescriber_name", "prescription_date", "patient_name", "patient_addre
 _MISREAD_DOCTOR = re.compile(r"^(?:Or|0r|Br|D r|Dt|Dn)(?=\.?\s+[A-Z])")
 # A comma or colon right after the opening title is its full stop misread.
 _MISREAD_TITLE_STOP = re.compile(r"^(Dr)[,:;](?=\s+[A-Z])")
+# "M.O" (or "M.0") closing the name is the degree "M.D" with its D read round: no
+# prescriber's degree is written M.O.
+_MISREAD_DEGREE = re.compile(r"(,\s*M\.\s?)[O0](\.?)$")
 # The fit of medicines with a strength touching its number (values.glued_unit): below
 # the review threshold however sure the words, as the spacing cannot be told from OCR.
 GLUED_UNIT_FIT = 0.75
 
 
 def _doctor(text: str) -> tuple[str, bool]:
-    """The title that opens a prescriber's name: "Or John" or "0r John" is "Dr John",
-    and "Dr, John" is "Dr. John"."""
+    """The title that opens a prescriber's name and the degree that closes it: "Or John"
+    or "0r John" is "Dr John", "Dr, John" is "Dr. John" and "..., M.O" is "..., M.D"."""
     fixed = _MISREAD_TITLE_STOP.sub(r"\1.", _MISREAD_DOCTOR.sub("Dr", text))
+    fixed = _MISREAD_DEGREE.sub(r"\1D\2", fixed)
     return fixed, fixed != text
 
 
@@ -94,6 +101,21 @@ class PrescriptionParser:
             fields["refills"] = read_field(page, beside(refill, right),
                                            lambda rows: self._refills(page.number, _on_label_row(rows, refill)),
                                            single_line=True)
+        return self._cross_checked(fields)
+
+    @staticmethod
+    def _cross_checked(fields: dict[str, FieldResult]) -> dict[str, FieldResult]:
+        """The directions name the medicines prescribed above them: a name spelt one letter
+        differently in the two ("Lialda" and "Liatda") is misread in one of them, and
+        tesseract is as sure of both, so both go to a reviewer."""
+        medicines, directions = fields["medicines"].value, fields["directions"].value
+        if not medicines or not directions:
+            return fields
+        names = {line.split()[0].casefold() for line in medicines if len(line.split()[0]) >= 4}
+        used = {word.strip(_EDGE_MARKS).casefold() for word in directions.split()}
+        if any(Levenshtein.distance(name, word) == 1 for name in names for word in used if len(word) >= 4):
+            for key in ("medicines", "directions"):
+                fields[key].confidence *= DISAGREEMENT_FACTOR
         return fields
 
     @staticmethod

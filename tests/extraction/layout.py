@@ -20,3 +20,15 @@ def page(number: int, rows, width: int = 2400, height: int = 3000) -> PageResult
                                   bbox=(x, top, x + CHAR_WIDTH * len(part), top + ROW_HEIGHT), line=line))
                 x += CHAR_WIDTH * (len(part) + 1)
     return PageResult(number=number, width=width, height=height, words=words)
+
+
+class Rereads:
+    """What reading regions of a page again gave, as the engine's RegionReader answers:
+    the same words (boxes as fractions of the page) for whatever region is asked."""
+
+    def __init__(self, words: list[Word]):
+        self.words = words
+        self.pending: set = set()
+
+    def read(self, left, top, right, bottom, view="smooth", single_line=False) -> list[Word]:
+        return [Word(w.text, w.confidence, w.bbox, w.line) for w in self.words]

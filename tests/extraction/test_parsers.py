@@ -1,7 +1,8 @@
 """Parsers on OCR-like pages: labels found fuzzily, values repaired by their type,
 confidence low where the reading is doubtful."""
 from extraction.parsers import PARSERS
-from tests.extraction.layout import page
+from extraction.types import Word
+from tests.extraction.layout import Rereads, page
 
 THRESHOLD = 0.8
 
@@ -11,9 +12,10 @@ def values_of(fields):
 
 
 def prescription_page(name_confidence=0.96, refill_text="_2_", date_text="5/1l/2022",
-                      medicines=("Amoxicillin 500 md", "Cetirizine 1O mg")):
+                      medicines=("Amoxicillin 500 md", "Cetirizine 1O mg"), dash="-", degree="M.D",
+                      directions="Amoxicillin, take 1 tablet"):
     return page(1, [
-        (0.06, [(0.38, "Dr Anna Berg, M.D")]),
+        (0.06, [(0.38, f"Dr Anna Berg, {degree}")]),
         (0.10, [(0.40, "12 Quay Street,")]),
         (0.135, [(0.33, "Leeds. Phone (000)-555-0101")]),
         (0.21, [(0.03, "Name:"), (0.16, "Tom Hale", name_confidence), (0.645, "Date:"), (0.74, date_text)]),
@@ -22,8 +24,8 @@ def prescription_page(name_confidence=0.96, refill_text="_2_", date_text="5/1l/2
         (0.47, [(0.167, medicines[0])]),
         (0.50, [(0.167, medicines[1])]),
         (0.575, [(0.163, "Directions:")]),
-        (0.64, [(0.16, "Amoxicillin, take 1 tablet")]),
-        (0.67, [(0.16, "twice a day - with food")]),
+        (0.64, [(0.16, directions)]),
+        (0.67, [(0.16, f"twice a day {dash} with food")]),
         (0.92, [(0.66, "Refill:"), (0.745, refill_text), (0.80, "times")]),
     ])
 
@@ -44,6 +46,31 @@ def test_prescription_fields_with_ocr_confusions_repaired():
     assert fields["patient_name"].bbox == [0.16, 0.21, 0.16 + 0.011 * 8, 0.21 + 0.018]
     assert all(result.confidence >= THRESHOLD for name, result in fields.items()
                if name not in ("medicines", "prescription_date", "refills"))
+
+
+def test_a_dash_read_as_a_tilde_or_a_long_dash_is_the_dash():
+    for reading in ("~", "\u2014", "\u2013"):
+        fields = PARSERS["prescription"].parse([prescription_page(dash=reading)])
+        assert fields["directions"].value == "Amoxicillin, take 1 tablet twice a day - with food"
+        assert fields["directions"].confidence >= THRESHOLD
+
+
+def test_a_medicine_spelt_differently_in_the_directions_sends_both_to_review():
+    medicines = ("Amoxicillin 500 mg", "Cetirizine 10 mg")
+    agreeing = PARSERS["prescription"].parse([prescription_page(medicines=medicines)])
+    differing = PARSERS["prescription"].parse([prescription_page(
+        medicines=medicines, directions="Amoxicilin, take 1 tablet")])
+    assert agreeing["medicines"].confidence >= THRESHOLD and agreeing["directions"].confidence >= THRESHOLD
+    assert differing["medicines"].value == ["Amoxicillin 500 mg", "Cetirizine 10 mg"]
+    assert differing["directions"].value == "Amoxicilin, take 1 tablet twice a day - with food"
+    assert differing["medicines"].confidence < THRESHOLD and differing["directions"].confidence < THRESHOLD
+
+
+def test_the_degree_md_read_as_mo_is_repaired_a_little_less_sure():
+    read = PARSERS["prescription"].parse([prescription_page()])["prescriber_name"]
+    repaired = PARSERS["prescription"].parse([prescription_page(degree="M.O")])["prescriber_name"]
+    assert (read.value, repaired.value) == ("Dr Anna Berg, M.D", "Dr Anna Berg, M.D")
+    assert (read.confidence, repaired.confidence) == (0.96, 0.864)
 
 
 def test_doubtful_prescription_values_score_below_the_threshold():
@@ -70,13 +97,14 @@ def test_prescription_without_its_labels_gives_blank_fields():
     assert len(fields) == 7
 
 
-def record_pages(contact_phone="(990) 375-4621", allergies="Latex", height_label="Height:"):
+def record_pages(contact_phone="(990) 375-4621", allergies="Latex", height_label="Height:", weight_label="Weight:",
+                 medications_label=("List any medication taken regularly:",)):
     first = page(1, [
         (0.07, [(0.80, "17/12/2O20")]),
         (0.115, [(0.10, "Patient Medical Record")]),
         (0.17, [(0.107, "Patient Information"), (0.505, "Birth Date")]),
         (0.195, [(0.107, "Jane Doe"), (0.505, "Jun 3 1980")]),
-        (0.222, [(0.505, "Weight:")]),
+        *([(0.222, [(0.505, weight_label)])] if weight_label else []),
         (0.228, [(0.107, "(212) 555-O147")]),
         (0.245, [(0.505, "6l")]),
         (0.258, [(0.107, "12 Elm St")]),
@@ -114,7 +142,9 @@ def record_pages(contact_phone="(990) 375-4621", allergies="Latex", height_label
         (0.53, [(0.092, "Medical Insurance Details")]),
         (0.60, [(0.092, "List any allergies:")]),
         *([(0.645, [(0.092, allergies)])] if allergies else []),
-        (0.708, [(0.092, "List any medication taken regularly:")]),
+        # Each piece its own OCR line, side by side on the row (tesseract sometimes breaks a line).
+        *((0.708, [(0.092 + 0.011 * len(" ".join(medications_label[:i])) + 0.011 * (i > 0), piece)])
+          for i, piece in enumerate(medications_label)),
         (0.76, [(0.092, "Insulin")]),
     ])
     return [first, second]
@@ -155,11 +185,53 @@ def test_patient_record_fields_from_both_columns_and_pages():
 
 def test_a_label_read_too_badly_to_find_does_not_take_a_look_alike_labels_words():
     # "Weight:" is as close to "Height" as the tesseract output "Hc1qht:" is not: the
-    # weight keeps its label, and the height is not read from under the weight's.
+    # weight keeps its label, and the height is found by its place, for a reviewer to check.
     fields = PARSERS["patient_details"].parse(record_pages(height_label="Hc1qht:"))
     assert fields["weight"].value == 61
-    assert fields["height"].value is None
+    assert fields["weight"].confidence >= THRESHOLD
+    assert fields["height"].value == 170
+    assert fields["height"].bbox == [0.505, 0.305, 0.505 + 0.011 * 3, 0.305 + 0.018]
+    assert fields["height"].confidence == 0.72
     assert fields["height"].confidence < THRESHOLD
+
+
+def test_a_weight_whose_label_was_not_read_is_the_lone_number_above_the_height():
+    fields = PARSERS["patient_details"].parse(record_pages(weight_label=None))
+    assert (fields["birth_date"].value, fields["weight"].value, fields["height"].value) == ("Jun 3 1980", 61, 170)
+    assert fields["weight"].confidence < THRESHOLD <= fields["height"].confidence
+
+
+def test_a_label_tesseract_broke_in_two_still_ends_the_value_above_and_starts_its_own():
+    pages = record_pages(medications_label=("List any medication tak", "en regularly:"))
+    # The last word's box swallowed a speck below it, reaching over the value's middle.
+    word = next(w for w in pages[1].words if w.text == "regularly:")
+    word.bbox = (word.bbox[0], word.bbox[1] - 0.01, word.bbox[2], 0.775)
+    fields = PARSERS["patient_details"].parse(pages)
+    assert fields["allergies"].value == "Latex"
+    assert fields["regular_medications"].value == "Insulin"
+    assert fields["regular_medications"].bbox == [0.092, 0.76, 0.092 + 0.011 * 7, 0.76 + 0.018]
+
+
+def test_a_page_edge_read_again_as_a_letter_is_not_part_of_the_value():
+    pages = record_pages()
+    company = [w for w in pages[1].words if 0.18 < w.bbox[1] < 0.2]
+    for word in company:
+        word.confidence = 0.5  # unsure: the region is read again
+    # The page-wide pass saw the edge of the sheet beside the value as one tall unreadable mark.
+    pages[1].words.append(Word("f", 0.0, (0.05, 0.12, 0.09, 0.26), 99))
+    pages[1].reader = Rereads([Word("F", 0.93, (0.07, 0.19, 0.08, 0.208), 0)]
+                              + [Word(w.text.replace("tnsurance", "Insurance"), 0.95, w.bbox, 0) for w in company])
+    fields = PARSERS["patient_details"].parse(pages)
+    assert fields["insurance_company"].value == "Harbor Insurance Company"
+    assert fields["insurance_company"].bbox == [0.10, 0.19, 0.10 + 0.011 * 24, 0.19 + 0.018]
+
+
+def test_scraps_of_a_smudge_above_an_address_are_not_part_of_it():
+    pages = record_pages()
+    pages[1].words += [Word("es", 0.6, (0.525, 0.185, 0.547, 0.2), 98), Word("ee", 0.5, (0.55, 0.185, 0.572, 0.2), 98)]
+    fields = PARSERS["patient_details"].parse(pages)
+    assert fields["insurance_address"].value == "9 Bay Rd, Salem, Oregon, 97301"
+    assert fields["insurance_address"].bbox[1] == 0.205
 
 
 def test_blank_optional_fields_are_null_and_confidently_blank():
@@ -176,3 +248,6 @@ def test_prescriber_title_read_with_a_comma_for_its_full_stop_is_repaired():
     assert _doctor("Dr, Rafael Murphy, MD") == ("Dr. Rafael Murphy, MD", True)
     assert _doctor("Dr: Anna Berg") == ("Dr. Anna Berg", True)
     assert _doctor("Dr. Anna Berg, MD") == ("Dr. Anna Berg, MD", False)
+    assert _doctor("Dr Anna Berg, M.O") == ("Dr Anna Berg, M.D", True)
+    assert _doctor("Dr. Anna Berg, M.0.") == ("Dr. Anna Berg, M.D.", True)
+    assert _doctor("Dr. Anna Mo") == ("Dr. Anna Mo", False)

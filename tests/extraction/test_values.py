@@ -118,6 +118,15 @@ def test_address_spacing():
     assert repair_address("77 Dr Jones Way, Unit 4 12") == ("77 Dr Jones Way, Unit 4 12", False)
 
 
+def test_a_postcode_with_a_digit_read_as_a_letter():
+    assert repair_address("9266 Ash Dr, New York, 1000S, United States") == (
+        "9266 Ash Dr, New York, 10005, United States", True)
+    assert repair_address("4789 Bollinger Rd, Jersey City, O7030") == ("4789 Bollinger Rd, Jersey City, 07030", True)
+    # Five letters are a word, and the street part is left alone.
+    assert repair_address("5 Oak Rd, Essex, SOBBS") == ("5 Oak Rd, Essex, SOBBS", False)
+    assert repair_address("1000S, Elm St") == ("1000S, Elm St", False)
+
+
 def test_state_names_misread_by_a_letter():
     assert repair_address("67 Lake Road, Columbus, Ohlo, 45520") == ("67 Lake Road, Columbus, Ohio, 45520", True)
     assert repair_address("5 Mill Rd, Salem, Oregan, 97301") == ("5 Mill Rd, Salem, Oregon, 97301", True)
