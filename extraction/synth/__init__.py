@@ -118,3 +118,31 @@ def generate_set(out_dir: str | Path, n: int, seed: int) -> dict:
         truth[name] = write_document(out / name, kind, doc_seed, degradation, fmt)
     (out / "ground_truth.json").write_text(json.dumps(truth, indent=2, ensure_ascii=False) + "\n")
     return truth
+
+
+def degrade_set(source_dir: str | Path, out_dir: str | Path, copies: int, seed: int) -> dict:
+    """Real documents photographed again: each PDF of `source_dir` (with its
+    ground_truth.json) drawn at a preset's resolution, degraded by every preset
+    `copies` times with other random amounts, and saved in a format that changes from
+    copy to copy. Writes the copies and their ground_truth.json into `out_dir`."""
+    from pdf2image import convert_from_path  # the generator itself needs no poppler
+
+    source, out = Path(source_dir), Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    originals = json.loads((source / "ground_truth.json").read_text())
+    truth = {}
+    for name, expected in sorted(originals.items()):
+        if not name.lower().endswith(".pdf"):
+            continue
+        for p, preset in enumerate(PRESETS):
+            for copy in range(copies):
+                rng = random.Random(f"{seed}:{name}:{preset}:{copy}")
+                spec = spec_for(preset, rng)
+                pages = [degrade(page, spec, rng)
+                         for page in convert_from_path(str(source / name), dpi=spec.get("dpi", 200))]
+                fmt = FORMATS[(p + copy) % len(FORMATS)]
+                copy_name = f"{Path(name).stem}_{preset}_{copy + 1}.{EXTENSIONS[fmt]}"
+                (out / copy_name).write_bytes(encode(pages, fmt, spec.get("dpi", 200), spec.get("jpeg", 85)))
+                truth[copy_name] = expected
+    (out / "ground_truth.json").write_text(json.dumps(truth, indent=2, ensure_ascii=False) + "\n")
+    return truth
