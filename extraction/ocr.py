@@ -123,12 +123,21 @@ def _smooth(region: np.ndarray) -> np.ndarray:
     return cv2.medianBlur(region, 5)
 
 
-# Other views of a region's pixels than the page-wide pass had. A view thresholded on
-# the region's own histogram (Otsu) was read as well until it was measured: on 160
-# generated documents it put right no field the smoothed view missed (98.3 % of fields
-# right with both views or with the smoothed one alone, 97.6 % with Otsu's alone), and
-# it doubled the crops to read.
-VIEWS = {"smooth": _smooth}
+def _enlarged(region: np.ndarray) -> np.ndarray:
+    """Print smaller than the page's body (a date in a corner) at twice its size, smoothed."""
+    return _smooth(cv2.resize(region, None, fx=ENLARGEMENT, fy=ENLARGEMENT, interpolation=cv2.INTER_CUBIC))
+
+
+ENLARGEMENT = 2
+# Other views of a region's pixels than the page-wide pass had: every unsure value is read
+# smoothed; a parser asks for the enlarged view too where the form's print is small. A view
+# thresholded on the region's own histogram (Otsu) was read as well until it was measured:
+# on 160 generated documents it put right no field the smoothed view missed (98.3 % of
+# fields right with both views or with the smoothed one alone, 97.6 % with Otsu's alone),
+# and it doubled the crops to read.
+VIEWS = {"smooth": _smooth, "enlarged": _enlarged}
+# How many times larger than the page a view's pixels are.
+VIEW_SCALES = {"enlarged": ENLARGEMENT}
 
 
 class RegionReader:
@@ -178,13 +187,15 @@ class RegionReader:
 
 
 def flush(readers: list[RegionReader]) -> None:
-    """Read every pending rectangle of these pages, in every view asked for: the crops
-    stacked one above the other on one sheet, and each single-line crop on a sheet of
-    its own (it must be read alone), all sheets of a kind in one tesseract call."""
-    stacked = [crop for view in VIEWS for reader in readers for crop in reader.crops(view, single_line=False)]
-    if stacked:
+    """Read every pending rectangle of these pages, in every view asked for: the crops of
+    each view stacked one above the other on a sheet of their own (enlarged print beside
+    the others would change how tesseract lays out their lines), and each single-line
+    crop on a sheet of its own (it must be read alone), all sheets of a kind in one
+    tesseract call."""
+    sheets = [[crop for reader in readers for crop in reader.crops(view, single_line=False)] for view in VIEWS]
+    if any(sheets):
         # psm 4: one column of lines of varying size, which is what the stacked crops are.
-        _read_sheets([stacked], readers[0], psm=4)
+        _read_sheets([crops for crops in sheets if crops], readers[0], psm=4)
     singles = [crop for view in VIEWS for reader in readers for crop in reader.crops(view, single_line=True)]
     if singles:
         _read_sheets([[crop] for crop in singles], readers[0], psm=7)
@@ -203,7 +214,7 @@ def _sheet(crops) -> tuple[np.ndarray, list[tuple]]:
     bands, y = [], gap
     for reader, key, x0, y0, pixels in crops:
         sheet[y:y + pixels.shape[0], gap:gap + pixels.shape[1]] = pixels
-        bands.append((y, y + pixels.shape[0], reader, key, x0, y0))
+        bands.append((y, y + pixels.shape[0], reader, key, x0, y0, VIEW_SCALES.get(key[4], 1)))
         y += pixels.shape[0] + gap
     return sheet, bands
 
@@ -223,11 +234,11 @@ def _place(words: list[Word], sheet_shape: tuple, bands: list[tuple]) -> None:
     for word in words:
         l, t, r, b = (word.bbox[0] * sheet_w, word.bbox[1] * sheet_h, word.bbox[2] * sheet_w, word.bbox[3] * sheet_h)
         centre = (t + b) / 2
-        for top, bottom, reader, key, x0, y0 in bands:
+        for top, bottom, reader, key, x0, y0, scale in bands:
             if top <= centre < bottom:
                 height, width = reader.gray.shape[:2]
-                word.bbox = ((l - gap + x0) / width, (t - top + y0) / height,
-                             (r - gap + x0) / width, (b - top + y0) / height)
+                word.bbox = (((l - gap) / scale + x0) / width, ((t - top) / scale + y0) / height,
+                             ((r - gap) / scale + x0) / width, ((b - top) / scale + y0) / height)
                 word.line += 100_000  # never the same line as a page-wide one
                 reader.done[key].append(word)
                 break

@@ -51,7 +51,8 @@ def _country(part: str) -> str:
 
 
 # Characters tesseract takes for one another in print (lower case).
-_LOOKALIKES = ({"o", "0", "d", "q", "a"}, {"5", "s"}, {"8", "b"}, {"1", "l", "i"}, {"2", "z"}, {"v", "w"})
+_LOOKALIKES = ({"o", "0", "d", "q", "a"}, {"5", "s"}, {"8", "b"}, {"1", "l", "i"}, {"2", "z"}, {"v", "w"},
+               {"r", "f"})
 
 
 def _lookalike(word: str, choices: set[str]) -> str | None:

@@ -217,7 +217,11 @@ def clean_rows(rows: list[list[Word]]) -> list[list[Word]]:
     for row in rows:
         kept = []
         for i, word in enumerate(row):
-            if is_noise(word, inside=0 < i < len(row) - 1) and not _touches_neighbour(row, i):
+            inside = 0 < i < len(row) - 1
+            if inside and word.text in ("-", *_DASH_READINGS) and _dash_shaped(word, row):
+                kept.append(Word("-", word.confidence, word.bbox, word.line))
+                continue
+            if is_noise(word, inside) and not _touches_neighbour(row, i):
                 continue
             if word.text in _DASH_READINGS:
                 word = Word("-", word.confidence, word.bbox, word.line)
@@ -225,6 +229,17 @@ def clean_rows(rows: list[list[Word]]) -> list[list[Word]]:
         if kept:
             cleaned.append(kept)
     return cleaned
+
+
+def _dash_shaped(word: Word, row: list[Word]) -> bool:
+    """A short flat mark halfway up the row's letters: a dash however unsure tesseract was
+    of it (it gives a lone dash a low confidence, and the value would lose it)."""
+    others = [w for w in row if w is not word]
+    height = median(w.bbox[3] - w.bbox[1] for w in others)
+    top = median(w.bbox[1] for w in others)
+    middle = (word.bbox[1] + word.bbox[3]) / 2
+    return (word.bbox[3] - word.bbox[1] <= 0.4 * height and word.bbox[2] - word.bbox[0] <= 1.5 * height
+            and top + 0.3 * height <= middle <= top + 0.85 * height)
 
 
 def _touches_neighbour(row: list[Word], i: int) -> bool:
@@ -247,10 +262,25 @@ def region_rows(page: PageResult, left: float, top: float, right: float, bottom:
     if read is None:
         return None
     strokes = _strokes(page)
+    edge = CUT_EDGE_PIXELS / page.width if page.width else 0.0
     words = [w for w in read
              if left <= (w.bbox[0] + w.bbox[2]) / 2 <= right and top <= (w.bbox[1] + w.bbox[3]) / 2 <= bottom
              and not any(_centre_inside(w, stroke) for stroke in strokes)]
+    seen = [w for w in words_in(page, left, top, right, bottom)
+            if w.confidence >= 0.5 and len(re.sub(r"[^A-Za-z0-9]", "", w.text)) >= 2]
+    words = [w for w in words if left + edge < w.bbox[0] and w.bbox[2] < right - edge
+             or any(_overlap(w, other) for other in seen)]
     return clean_rows(rows_of(words))
+
+
+# A word read again that reaches this close to the left or right side of its crop, where
+# the page-wide pass read no word (of two letters or more), is a piece of something the crop cut through (a page
+# edge, a fold, the next column): the crops are cut with room around the words it read.
+CUT_EDGE_PIXELS = 2
+
+
+def _overlap(a: Word, b: Word) -> bool:
+    return a.bbox[0] < b.bbox[2] and b.bbox[0] < a.bbox[2] and a.bbox[1] < b.bbox[3] and b.bbox[1] < a.bbox[3]
 
 
 def _strokes(page: PageResult) -> list[tuple[float, float, float, float]]:
@@ -273,10 +303,11 @@ REREAD_BELOW = 0.9
 
 
 def read_field(page: PageResult, rect: tuple[float, float, float, float],
-               build: Callable[[list[list[Word]]], FieldResult], single_line: bool = False) -> FieldResult:
+               build: Callable[[list[list[Word]]], FieldResult], single_line: bool = False,
+               views: tuple[str, ...] = ("smooth",)) -> FieldResult:
     """`build` the field from the rows in `rect` as the page-wide pass read them; when
-    that comes out unsure, read the region again alone in each of the reader's other
-    views (extraction.ocr.VIEWS).
+    that comes out unsure, read the region again alone in each of `views` (other views
+    of its pixels, extraction.ocr.VIEWS).
 
     Agreeing readings make the value a little more certain than either alone; when
     they all disagree the most confident one is kept, with its confidence cut so a
@@ -288,7 +319,7 @@ def read_field(page: PageResult, rect: tuple[float, float, float, float],
     if page.reader is None or readings[0].confidence >= REREAD_BELOW:
         return readings[0]
     area = _around([w for row in rows for w in row], rect)
-    for view in VIEWS:  # every view is asked for at once: the engine reads them in one call
+    for view in views:  # every view is asked for at once: the engine reads them in one call
         rows = region_rows(page, *area, view=view, single_line=single_line)
         if rows is not None:
             readings.append(build(rows))

@@ -277,7 +277,9 @@ class PatientDetailsParser:
                             best = candidate
             return best
         top = max(0.0, title.top - 6 * title.height)
-        return read_field(area.pages[title.page], (0.0, top, 1.0, title.top + 0.3 * title.height), build)
+        # The form's smallest print: read again at twice its size as well.
+        return read_field(area.pages[title.page], (0.0, top, 1.0, title.top + 0.3 * title.height), build,
+                          views=("smooth", "enlarged"))
 
     def _patient(self, area: Area) -> dict[str, FieldResult]:
         split = area.split("birth", "info", "emergency")

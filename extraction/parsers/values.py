@@ -86,7 +86,8 @@ def read_phone(text: str) -> tuple[str | None, float, str | None]:
     return compact, 0.25, digits or None
 
 
-_NUMERIC_DATE = re.compile(r"^(\w{1,2})\s*([/\-.])\s*(\w{1,2})\s*[/\-.]\s*(\w{2,4})$")
+# Day, month and year of digits or what tesseract reads them as (a 5 is read "$" too).
+_NUMERIC_DATE = re.compile(r"^([\w$]{1,2})\s*([/\-.])\s*([\w$]{1,2})\s*[/\-.]\s*([\w$]{2,4})$")
 
 
 def _valid(year: int, month: int, day: int) -> bool:
@@ -98,7 +99,7 @@ def _valid(year: int, month: int, day: int) -> bool:
 
 
 # Digits tesseract mistakes for one another in print.
-_DIGIT_CONFUSIONS = {"1": "47", "4": "1", "7": "1", "0": "86", "8": "036", "3": "8", "5": "6", "6": "58", "9": "8"}
+_DIGIT_CONFUSIONS = {"1": "47", "4": "1", "7": "1", "0": "86", "8": "036", "3": "8", "5": "6", "6": "58", "9": "81"}
 
 
 def _iso_if_valid(day: str, month: str, year: int) -> str | None:

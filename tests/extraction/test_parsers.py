@@ -66,6 +66,18 @@ def test_a_medicine_spelt_differently_in_the_directions_sends_both_to_review():
     assert differing["medicines"].confidence < THRESHOLD and differing["directions"].confidence < THRESHOLD
 
 
+def test_a_flat_mark_halfway_up_the_letters_is_a_dash_however_unsure_tesseract_was():
+    flat, tall = prescription_page(), prescription_page()
+    for sheet, (top, bottom) in ((flat, (0.678, 0.681)), (tall, (0.67, 0.688))):
+        mark = next(w for w in sheet.words if w.text == "-")
+        mark.text, mark.confidence, mark.bbox = "~", 0.22, (mark.bbox[0], top, mark.bbox[2], bottom)
+    assert PARSERS["prescription"].parse([flat])["directions"].value == (
+        "Amoxicillin, take 1 tablet twice a day - with food")
+    # A mark as tall as the letters, read that unsurely, is a speck.
+    assert PARSERS["prescription"].parse([tall])["directions"].value == (
+        "Amoxicillin, take 1 tablet twice a day with food")
+
+
 def test_the_degree_md_read_as_mo_is_repaired_a_little_less_sure():
     read = PARSERS["prescription"].parse([prescription_page()])["prescriber_name"]
     repaired = PARSERS["prescription"].parse([prescription_page(degree="M.O")])["prescriber_name"]
@@ -251,3 +263,28 @@ def test_prescriber_title_read_with_a_comma_for_its_full_stop_is_repaired():
     assert _doctor("Dr Anna Berg, M.O") == ("Dr Anna Berg, M.D", True)
     assert _doctor("Dr. Anna Berg, M.0.") == ("Dr. Anna Berg, M.D.", True)
     assert _doctor("Dr. Anna Mo") == ("Dr. Anna Mo", False)
+
+
+def test_a_word_read_again_at_the_side_of_its_crop_is_a_piece_of_something_cut():
+    from extraction.parsers.base import region_rows
+
+    sheet = page(2, [(0.19, [(0.10, "Harbor Insurance Company")])], width=2000)
+    sheet.reader = Rereads([
+        Word("F", 0.89, (0.0801, 0.19, 0.087, 0.208), 0),  # starts on the crop's left side
+        Word("Harbor", 0.95, (0.10, 0.19, 0.166, 0.208), 0),
+        Word("Company", 0.95, (0.25, 0.19, 0.3, 0.208), 0),
+        Word("|", 0.7, (0.318, 0.19, 0.3199, 0.208), 0),  # ends on its right side
+    ])
+    rows = region_rows(sheet, 0.08, 0.17, 0.32, 0.23, view="smooth")
+    assert [[w.text for w in row] for row in rows] == [["Harbor", "Company"]]
+
+
+def test_a_word_read_again_at_the_side_of_its_crop_stays_where_the_page_pass_read_a_word():
+    from extraction.parsers.base import region_rows
+
+    sheet = page(2, [(0.19, [(0.081, "Harbor Insurance Company")])], width=2000)
+    # Tesseract took a speck at the crop's side into the word: it is still the word.
+    sheet.reader = Rereads([Word("Harbor", 0.6, (0.0801, 0.19, 0.15, 0.208), 0),
+                            Word("Insurance", 0.95, (0.158, 0.19, 0.257, 0.208), 0)])
+    rows = region_rows(sheet, 0.08, 0.17, 0.32, 0.23, view="smooth")
+    assert [[w.text for w in row] for row in rows] == [["Harbor", "Insurance"]]

@@ -11,6 +11,7 @@ from extraction.parsers.values import (
 def test_dates_as_written_with_digit_confusions_repaired():
     assert read_date("5/11/2022") == ("5/11/2022", 1.0, "2022-11-05")
     assert read_date("S/1 1/2022") == ("5/11/2022", 0.9, "2022-11-05")
+    assert read_date("$/11/2022") == ("5/11/2022", 0.9, "2022-11-05")
     assert read_date("17/12/2O2O") == ("17/12/2020", 0.9, "2020-12-17")
     assert read_date("12/25/1999") == ("12/25/1999", 1.0, "1999-12-25")
     assert read_date("May 6 1972") == ("May 6 1972", 1.0, "1972-05-06")
@@ -22,6 +23,7 @@ def test_impossible_date_is_repaired_only_with_low_fit():
     value, fit, iso = read_date("47/12/2020")  # a bold 1 read as 4
     assert (value, iso) == ("17/12/2020", "2020-12-17")
     assert fit == 0.6
+    assert read_date("97/12/2020") == ("17/12/2020", 0.6, "2020-12-17")  # and as 9
     assert read_date("31/31/2020")[1] == 0.3  # no single change makes it a date
 
 
@@ -136,6 +138,7 @@ def test_state_names_misread_by_a_letter():
 def test_street_type_and_microgram_misreads():
     assert repair_address("8695 River Bivd, Columbus, OH") == ("8695 River Blvd, Columbus, OH", True)
     assert repair_address("3655 Spring Or, Madison, Wisconsin") == ("3655 Spring Dr, Madison, Wisconsin", True)
+    assert repair_address("9266 Ash Of, New York City") == ("9266 Ash Dr, New York City", True)
     assert repair_address("12 Elm 5t, Salem, OR") == ("12 Elm St, Salem, OR", True)
     assert repair_address("12 Elm Or, Salem, OR") == ("12 Elm Dr, Salem, OR", True)
     assert repair_address("40 Queen Anne Rise, Salem, OR") == ("40 Queen Anne Rise, Salem, OR", False)
