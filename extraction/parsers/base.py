@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 from copy import copy
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from statistics import median
 from typing import Callable
 
@@ -31,34 +31,35 @@ def token(text: str) -> str:
 
 @dataclass
 class Span:
-    """Some words on one page: a label found, or a value read."""
+    """Some words on one page: a label found, or a value read (its words never change,
+    so its edges are worked out once)."""
 
     page: int
     words: list[Word]
     score: float = 100.0
     line_start: float | None = None  # left edge of the line the label begins ("Have you had the ...")
 
-    @property
+    @cached_property
     def left(self) -> float:
         return min(w.bbox[0] for w in self.words)
 
     # A word's box reaching further than half a letter above or below its neighbours'
     # has swallowed a speck or a rule: the span's edge is kept at half a letter.
-    @property
+    @cached_property
     def top(self) -> float:
         return max(min(w.bbox[1] for w in self.words),
                    median(w.bbox[1] for w in self.words) - 0.5 * self.height)
 
-    @property
+    @cached_property
     def right(self) -> float:
         return max(w.bbox[2] for w in self.words)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return min(max(w.bbox[3] for w in self.words),
                    median(w.bbox[3] for w in self.words) + 0.5 * self.height)
 
-    @property
+    @cached_property
     def height(self) -> float:
         return median(w.bbox[3] - w.bbox[1] for w in self.words)
 
@@ -88,7 +89,21 @@ def find_label(pages: list[PageResult], phrase: str, *, min_score: float = 78.0,
 def label_lines(words: list[Word]) -> list[list[Word]]:
     """Tesseract's lines, and each line joined with the ones that carry it on across
     its row: tesseract sometimes breaks a printed line in two ("List any medication
-    tak" | "en regularly"), and a label is only found on consecutive words of a line."""
+    tak" | "en regularly"), and a label is only found on consecutive words of a line.
+    Remembered for the last few pages: every label is looked for on them again."""
+    for seen, count, lines in _LABEL_LINES:
+        if seen is words and count == len(words):
+            return lines
+    lines = _label_lines(words)
+    _LABEL_LINES.insert(0, (words, len(words), lines))
+    del _LABEL_LINES[8:]
+    return lines
+
+
+_LABEL_LINES: list[tuple[list[Word], int, list[list[Word]]]] = []
+
+
+def _label_lines(words: list[Word]) -> list[list[Word]]:
     lines = lines_of(words)
     ends = []
     for line in lines:
