@@ -334,11 +334,19 @@ def read_field(page: PageResult, rect: tuple[float, float, float, float],
     if page.reader is None or readings[0].confidence >= REREAD_BELOW:
         return readings[0]
     area = _around([w for row in rows for w in row], rect)
+    worded = _worded(rows)
     for view in views:  # every view is asked for at once: the engine reads them in one call
-        rows = region_rows(page, *area, view=view, single_line=single_line)
-        if rows is not None:
-            readings.append(build(rows))
+        reread = region_rows(page, *area, view=view, single_line=single_line)
+        # Nothing read again where the page-wide pass read real words is a failed reading, not a blank.
+        if reread is not None and (reread or not worded):
+            readings.append(build(reread))
     return combine(readings)
+
+
+def _worded(rows: list[list[Word]]) -> bool:
+    """Whether the rows hold a word tesseract was fairly sure of, of four letters or more
+    (smudges read as text come out as short or unsure scraps)."""
+    return any(w.confidence >= 0.6 and len(re.sub(r"[^A-Za-z]", "", w.text)) >= 4 for row in rows for w in row)
 
 
 def _around(words: list[Word], rect: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

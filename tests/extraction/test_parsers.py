@@ -288,3 +288,19 @@ def test_a_word_read_again_at_the_side_of_its_crop_stays_where_the_page_pass_rea
                             Word("Insurance", 0.95, (0.158, 0.19, 0.257, 0.208), 0)])
     rows = region_rows(sheet, 0.08, 0.17, 0.32, 0.23, view="smooth")
     assert [[w.text for w in row] for row in rows] == [["Harbor", "Insurance"]]
+
+
+def test_a_region_read_again_as_empty_is_a_failed_reading_where_words_were_read():
+    def medications(text, confidence):
+        pages = record_pages()
+        word = next(w for w in pages[1].words if w.text == "Insulin")
+        word.text, word.confidence = text, confidence  # unsure: the region is read again
+        pages[1].reader = Rereads([])  # and the second reading finds nothing there
+        return PARSERS["patient_details"].parse(pages)["regular_medications"]
+
+    read = medications("Aspirin", 0.65)
+    assert (read.value, read.confidence) == ("Aspirin", 0.65)
+    # Scraps of a smudge are not words: the empty second reading says the field is blank.
+    smudge = medications("ae", 0.5)
+    assert smudge.value is None
+    assert smudge.confidence < THRESHOLD
