@@ -146,13 +146,12 @@ def _line_start(line: list[Word], start: int) -> float:
 
 def words_in(page: PageResult, left: float, top: float, right: float, bottom: float) -> list[Word]:
     """Words whose centre lies inside the rectangle."""
-    found = []
-    for word in page.words:
-        x = (word.bbox[0] + word.bbox[2]) / 2
-        y = (word.bbox[1] + word.bbox[3]) / 2
-        if left <= x <= right and top <= y <= bottom:
-            found.append(word)
-    return found
+    return [word for word in page.words if centre_inside(word, (left, top, right, bottom))]
+
+
+def centre_inside(word: Word, box: tuple[float, float, float, float]) -> bool:
+    x, y = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 def rows_of(words: list[Word]) -> list[list[Word]]:
@@ -206,18 +205,19 @@ def strip_edges(text: str) -> str:
     return stripped
 
 
-# What tesseract makes of a printed dash standing alone between two words.
-_DASH_READINGS = ("~", "\u2014", "\u2013", "\u2212")
+# A printed dash standing alone between two words, and what tesseract makes of it.
+_DASHES = ("-", "~", "\u2014", "\u2013", "\u2212")
 
 
 def is_noise(word: Word, inside: bool = False) -> bool:
     """Specks and rules that OCR turns into stray marks.
 
-    A lone dash or ampersand between two words is kept: it is written text.
+    A lone ampersand, plus or slash between two words is kept: it is written text
+    (so is a dash: clean_rows sees to it).
     """
     letters = re.sub(r"[^A-Za-z0-9]", "", word.text)
     if not letters:
-        return not (inside and word.text in ("-", "&", "+", "/", *_DASH_READINGS) and word.confidence >= 0.5)
+        return not (inside and word.text in ("&", "+", "/") and word.confidence >= 0.5)
     return len(letters) <= 2 and word.confidence < 0.4 and not letters.isdigit()
 
 
@@ -225,21 +225,21 @@ def clean_rows(rows: list[list[Word]]) -> list[list[Word]]:
     """Rows without stray marks; rows left empty are dropped.
 
     A weak fragment touching a neighbour (the "l" tesseract split off "Patel")
-    is part of the value and stays. A dash read as a tilde or a long dash between
-    two words is the dash ("Lialda ~ take" is "Lialda - take").
+    is part of the value and stays. A lone dash between two words is kept when
+    tesseract was fairly sure of it or it has a dash's shape, and a tilde or a long dash
+    read there is the dash ("Lialda ~ take" is "Lialda - take").
     """
     cleaned = []
     for row in rows:
         kept = []
         for i, word in enumerate(row):
             inside = 0 < i < len(row) - 1
-            if inside and word.text in ("-", *_DASH_READINGS) and _dash_shaped(word, row):
-                kept.append(Word("-", word.confidence, word.bbox, word.line))
+            if word.text in _DASHES:
+                if inside and (word.confidence >= 0.5 or _dash_shaped(word, row)):
+                    kept.append(Word("-", word.confidence, word.bbox, word.line))
                 continue
             if is_noise(word, inside) and not _touches_neighbour(row, i):
                 continue
-            if word.text in _DASH_READINGS:
-                word = Word("-", word.confidence, word.bbox, word.line)
             kept.append(word)
         if kept:
             cleaned.append(kept)
@@ -278,9 +278,8 @@ def region_rows(page: PageResult, left: float, top: float, right: float, bottom:
         return None
     strokes = _strokes(page)
     edge = CUT_EDGE_PIXELS / page.width if page.width else 0.0
-    words = [w for w in read
-             if left <= (w.bbox[0] + w.bbox[2]) / 2 <= right and top <= (w.bbox[1] + w.bbox[3]) / 2 <= bottom
-             and not any(_centre_inside(w, stroke) for stroke in strokes)]
+    words = [w for w in read if centre_inside(w, (left, top, right, bottom))
+             and not any(centre_inside(w, stroke) for stroke in strokes)]
     seen = [w for w in words_in(page, left, top, right, bottom)
             if w.confidence >= 0.5 and len(re.sub(r"[^A-Za-z0-9]", "", w.text)) >= 2]
     words = [w for w in words if left + edge < w.bbox[0] and w.bbox[2] < right - edge
@@ -295,7 +294,7 @@ CUT_EDGE_PIXELS = 2
 
 
 def _overlap(a: Word, b: Word) -> bool:
-    return a.bbox[0] < b.bbox[2] and b.bbox[0] < a.bbox[2] and a.bbox[1] < b.bbox[3] and b.bbox[1] < a.bbox[3]
+    return _overlaps_x(a, b) and a.bbox[1] < b.bbox[3] and b.bbox[1] < a.bbox[3]
 
 
 def _strokes(page: PageResult) -> list[tuple[float, float, float, float]]:
@@ -307,10 +306,6 @@ def _strokes(page: PageResult) -> list[tuple[float, float, float, float]]:
     height = median(w.bbox[3] - w.bbox[1] for w in page.words)
     return [w.bbox for w in page.words if w.confidence < 0.3 and w.bbox[3] - w.bbox[1] > 3 * height]
 
-
-def _centre_inside(word: Word, box: tuple[float, float, float, float]) -> bool:
-    x, y = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
-    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 # A value read with less confidence than this is read again from its region alone.
