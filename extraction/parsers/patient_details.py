@@ -11,8 +11,9 @@ import re
 from extraction.fields import PATIENT_DETAILS, field_names
 from extraction.parsers import addresses, values
 from extraction.parsers.base import (
-    Span, blank_field, column_split, find_label, make_field, read_field, row_text, strip_edges,
+    Span, blank_field, column_split, find_label, make_field, row_text, strip_edges,
 )
+from extraction.parsers.rereads import read_field
 from extraction.ocr import text_quality
 from extraction.types import FieldResult, PageResult, Word
 

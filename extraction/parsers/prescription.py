@@ -12,9 +12,8 @@ from rapidfuzz.distance import Levenshtein
 
 from extraction.fields import PRESCRIPTION
 from extraction.parsers import addresses, values
-from extraction.parsers.base import (
-    DISAGREEMENT_FACTOR, Span, blank_field, find_label, make_field, read_field, row_text, strip_edges,
-)
+from extraction.parsers.base import Span, blank_field, find_label, make_field, row_text, strip_edges
+from extraction.parsers.rereads import DISAGREEMENT_FACTOR, read_field
 from extraction.types import FieldResult, PageResult, Word
 
 _PRESCRIBER = re.compile(r"^(dr\b|doctor\b)|\bm\.?\s?d\b|\bd\.?o\b|\bmbbs\b", re.IGNORECASE)

@@ -266,7 +266,7 @@ def test_prescriber_title_read_with_a_comma_for_its_full_stop_is_repaired():
 
 
 def test_a_word_read_again_at_the_side_of_its_crop_is_a_piece_of_something_cut():
-    from extraction.parsers.base import region_rows
+    from extraction.parsers.rereads import region_rows
 
     sheet = page(2, [(0.19, [(0.10, "Harbor Insurance Company")])], width=2000)
     sheet.reader = Rereads([
@@ -280,7 +280,7 @@ def test_a_word_read_again_at_the_side_of_its_crop_is_a_piece_of_something_cut()
 
 
 def test_a_word_read_again_at_the_side_of_its_crop_stays_where_the_page_pass_read_a_word():
-    from extraction.parsers.base import region_rows
+    from extraction.parsers.rereads import region_rows
 
     sheet = page(2, [(0.19, [(0.081, "Harbor Insurance Company")])], width=2000)
     # Tesseract took a speck at the crop's side into the word: it is still the word.
