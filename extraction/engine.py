@@ -142,9 +142,12 @@ class PageReader:
         image = picture.image
         gray = picture.gray if picture.gray is not None else preprocess.to_gray(image)
         # Measured on a small copy first: which way up the text is, its skew and its size.
-        layout = orientation.measure(gray, picture.small)
+        small = picture.small or orientation.small_copy(gray)
+        layout = orientation.measure(gray, small)
         # Letters brought to the size tesseract reads best first: every later step is cheaper.
-        gray = preprocess.remove_shadow(preprocess.rescale(gray, preprocess.scale_factor(layout.text_height)))
+        # The light is the one estimated for the small copy.
+        gray = preprocess.remove_shadow(preprocess.rescale(gray, preprocess.scale_factor(layout.text_height)),
+                                        small.light)
         gray = preprocess.rotate(gray, layout.turn)
         straight = preprocess.rotate(gray, layout.skew) if layout.skew else gray
         clean, binary = self.clean_and_binary(straight)

@@ -113,3 +113,41 @@ def test_a_shadow_is_flattened():
     paper, ink = flat[page == 255], flat[page < 100]
     assert paper.min() >= 240 and np.median(paper) >= 250
     assert np.median(ink) == 0
+
+
+def test_a_shadow_is_flattened_with_the_light_measured_on_the_small_copy():
+    page, shadowed = text_page(), shadowed_page()
+    copy = orientation.small_copy(shadowed)
+    assert copy.light.shape[1] == preprocess.LIGHT_WIDTH
+    flat = preprocess.remove_shadow(shadowed, copy.light)
+    paper, ink = flat[page == 255], flat[page < 100]
+    assert paper.min() >= 240 and np.median(paper) >= 250
+    assert np.median(ink) == 0
+
+
+def ruled_page() -> np.ndarray:
+    page = text_page()
+    for y in (300, 301, 302, 640, 980):
+        page[y, 100:1100] = 0  # form lines, one three pixels thick
+    page[1200, 100:130] = 0  # a dash, far shorter than a rule
+    return page
+
+
+def test_rules_are_painted_out_and_print_and_dashes_are_kept():
+    page = ruled_page()
+    clean = preprocess.remove_rules(page)
+    assert (clean[[300, 301, 302, 640, 980], 100:1100] == 255).all()
+    assert (clean[1200, 100:130] == 0).all()
+    away_from_rules = np.ones(page.shape[0], bool)
+    for y in (300, 640, 980):
+        away_from_rules[y - 4:y + 7] = False
+    np.testing.assert_array_equal(clean[away_from_rules], page[away_from_rules])
+
+
+def test_rules_are_found_as_an_opening_of_the_whole_page_finds_them():
+    page = ruled_page()
+    ink = cv2.threshold(page, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    length = max(40, page.shape[1] // 30)
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    expected = cv2.max(page, cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))))
+    np.testing.assert_array_equal(preprocess.remove_rules(page), expected)
