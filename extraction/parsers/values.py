@@ -13,6 +13,7 @@ from datetime import date
 
 from rapidfuzz import fuzz, process
 
+from extraction.parsers import lexicon
 from extraction.parsers.base import strip_edges
 
 # Letters tesseract confuses with digits; applied only where a digit is certain.
@@ -321,7 +322,7 @@ def name_fit(text: str) -> float:
         return 0.0
     if re.search(r"\d", text):
         return 0.3
-    return 1.0 if _NAME.match(text) else 0.7
+    return (1.0 if _NAME.match(text) else 0.7) * lexicon_fit(text)
 
 
 _GLUED = re.compile(r"\b\d+[A-Za-z]+\b|\b[A-Za-z]+\d+[A-Za-z]*\b")
@@ -335,4 +336,13 @@ def text_fit(text: str) -> float:
         return 0.0
     odd = len(re.findall(r"[^A-Za-z0-9\s,.'\-/():&#]", text))
     glued = sum(1 for word in _GLUED.findall(text) if not _UNIT_SUFFIX.match(word))
-    return max(0.2, 1.0 - 0.25 * odd) * (0.8 ** glued)
+    return max(0.2, 1.0 - 0.25 * odd) * (0.8 ** glued) * lexicon_fit(text)
+
+
+# Each word far rarer than a word one misread letter away (lexicon.misread) scales the fit by this.
+MISREAD_WORD_FIT = 0.7
+
+
+def lexicon_fit(text: str) -> float:
+    """Lower for each word that reads like a misprint of a common one ("moming")."""
+    return MISREAD_WORD_FIT ** len(lexicon.misread_words(text))
