@@ -142,12 +142,9 @@ class PageReader:
         image = picture.image
         gray = picture.gray if picture.gray is not None else preprocess.to_gray(image)
         # Measured on a small copy first: which way up the text is, its skew and its size.
-        small = picture.small or orientation.small_copy(gray)
-        layout = orientation.measure(gray, small)
+        layout = orientation.measure(gray, picture.small)
         # Letters brought to the size tesseract reads best first: every later step is cheaper.
-        # The light is the one estimated for the small copy.
-        gray = preprocess.remove_shadow(preprocess.rescale(gray, preprocess.scale_factor(layout.text_height)),
-                                        small.light)
+        gray = preprocess.remove_shadow(preprocess.rescale(gray, preprocess.scale_factor(layout.text_height)))
         gray = preprocess.rotate(gray, layout.turn)
         straight = preprocess.rotate(gray, layout.skew) if layout.skew else gray
         clean, binary = self.clean_and_binary(straight)

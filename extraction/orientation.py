@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from extraction.blobs import AREA, HEIGHT, WIDTH, find_blobs
-from extraction.preprocess import MIN_SKEW_DEGREES, light, remove_shadow, rotate, skew_angle, working_copy
+from extraction.preprocess import MIN_SKEW_DEGREES, remove_shadow, rotate, skew_angle, working_copy
 
 WORKING_WIDTH = 1200
 # Fewer letter-like blobs than this and nothing is measured (a blank or nearly blank page).
@@ -131,7 +131,6 @@ class SmallCopy:
     factor: float  # its scale
     ink: np.ndarray
     letters: np.ndarray  # stats of its letter-sized blobs
-    light: np.ndarray  # the page's background light (preprocess.light), for flattening the page itself
 
     @property
     def runs_up(self) -> bool:
@@ -142,10 +141,9 @@ class SmallCopy:
 
 def small_copy(gray: np.ndarray) -> SmallCopy:
     small, factor = working_copy(gray, WORKING_WIDTH)
-    background = light(small)
-    small = remove_shadow(small, background)
+    small = remove_shadow(small)
     ink = _ink(small)
-    return SmallCopy(small, factor, ink, _blobs(ink), background)
+    return SmallCopy(small, factor, ink, _blobs(ink))
 
 
 def measure(gray: np.ndarray, copy: SmallCopy | None = None) -> Layout:

@@ -48,25 +48,16 @@ def working_copy(gray: np.ndarray, width: int = 1000) -> tuple[np.ndarray, float
     return small, factor
 
 
-# The background light is estimated on a copy this wide.
-LIGHT_WIDTH = 600
-
-
-def light(gray: np.ndarray) -> np.ndarray:
-    """The page's background light, on a copy LIGHT_WIDTH wide at most: dilation
-    removes the text, a median blur smooths what is left."""
-    small, _ = working_copy(gray, LIGHT_WIDTH)
-    return median_blur(cv2.dilate(small, np.ones((7, 7), np.uint8)), 21)
-
-
-def remove_shadow(gray: np.ndarray, background: np.ndarray | None = None) -> np.ndarray:
+def remove_shadow(gray: np.ndarray) -> np.ndarray:
     """Divide the page by its background light so shadows and gradients vanish.
 
-    `background`: the light of the same page (`light`), estimated already on any copy of
-    it, such as the small copy the page was measured on; it is scaled to the page.
+    The background is estimated on a small copy (dilation removes the text,
+    a median blur smooths what is left), then scaled back up.
     """
-    background = light(gray) if background is None else background
-    if background.shape != gray.shape:
+    small, factor = working_copy(gray, 600)
+    kernel = np.ones((7, 7), np.uint8)
+    background = median_blur(cv2.dilate(small, kernel), 21)
+    if factor != 1.0:
         background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     flat = cv2.divide(gray, cv2.max(background, 1), scale=255)
     return cv2.normalize(flat, None, 0, 255, cv2.NORM_MINMAX)
@@ -151,8 +142,8 @@ def binarize(gray: np.ndarray, block: int = 31, offset: int = 14) -> np.ndarray:
     brighter than its neighbourhood's Gaussian-weighted mean less the offset: what
     cv2.adaptiveThreshold computes, but written out with a separable blur, which is
     several times faster on a full page. (The mean worked out on a half-size copy and
-    scaled back costs half as much again, but on the corpus photographed again it read
-    8 fields fewer right: the threshold moves at the edges of print.)
+    scaled back costs half as much again, but moves the threshold at the edges of print:
+    measured twice, it read fewer fields right each time.)
     """
     local = cv2.GaussianBlur(gray, (block, block), 0, borderType=cv2.BORDER_REPLICATE)
     binary = cv2.compare(gray, cv2.subtract(local, offset), cv2.CMP_GT)

@@ -115,16 +115,6 @@ def test_a_shadow_is_flattened():
     assert np.median(ink) == 0
 
 
-def test_a_shadow_is_flattened_with_the_light_measured_on_the_small_copy():
-    page, shadowed = text_page(), shadowed_page()
-    copy = orientation.small_copy(shadowed)
-    assert copy.light.shape[1] == preprocess.LIGHT_WIDTH
-    flat = preprocess.remove_shadow(shadowed, copy.light)
-    paper, ink = flat[page == 255], flat[page < 100]
-    assert paper.min() >= 240 and np.median(paper) >= 250
-    assert np.median(ink) == 0
-
-
 def ruled_page() -> np.ndarray:
     page = text_page()
     for y in (300, 301, 302, 640, 980):
