@@ -18,13 +18,17 @@ app.conf.beat_schedule = {
 
 
 @worker_process_init.connect
-def one_thread_per_process(**_) -> None:
-    """Each pool process reads its page on one core, as tesseract does: OpenCV's own
-    threads would only contend with the other pool processes for the same cores."""
+def prepare_pool_process(**_) -> None:
+    """Each pool process reads its page on one core, as tesseract does (OpenCV's own
+    threads would only contend with the other pool processes for the same cores), and
+    reads the engine's English word list before its first document."""
     import cv2
     from django.conf import settings
 
+    from extraction.parsers import lexicon
+
     cv2.setNumThreads(settings.EXTRACTION_CV_THREADS)
+    lexicon.load()  # once here, not in the first document's time
 
 
 @app.task(name="medocr.ping", ignore_result=False)

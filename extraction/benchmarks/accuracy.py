@@ -25,6 +25,7 @@ from extraction.benchmarks import Section
 from extraction.engine import default_limits, extract
 from extraction.errors import DocumentError
 from extraction.ocr import Stopwatch, cpu_now
+from extraction.parsers import lexicon
 from extraction.scoring import Tally, values_match
 
 NAME = "accuracy"
@@ -259,6 +260,7 @@ def markdown(summaries: list[dict], threshold: float, sweep_rows: list[dict]) ->
 def run(options) -> Section:
     threshold = float(getattr(settings, "REVIEW_THRESHOLD", 0.8))
     count = QUICK_COUNT if options.get("quick") else GENERATED_COUNT
+    lexicon.load()  # a worker process reads the word list once, when it starts: not per document
     runs = []
     if (corpus_dir() / "ground_truth.json").is_file():
         runs.append(("corpus", run_set(corpus_dir(), threshold)))
