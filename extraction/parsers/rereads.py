@@ -11,7 +11,7 @@ from copy import copy
 from statistics import median
 from typing import Callable
 
-from extraction.parsers.base import overlaps_x, bbox_of, centre_inside, clean_rows, rows_of, words_in
+from extraction.parsers.base import bbox_of, centre_inside, clean_rows, overlaps_x, rows_of, words_in
 from extraction.types import FieldResult, PageResult, Word
 
 
@@ -53,7 +53,6 @@ def _strokes(page: PageResult) -> list[tuple[float, float, float, float]]:
         return []
     height = median(w.bbox[3] - w.bbox[1] for w in page.words)
     return [w.bbox for w in page.words if w.confidence < 0.3 and w.bbox[3] - w.bbox[1] > 3 * height]
-
 
 
 # A value read with less confidence than this is read again from its region alone.
