@@ -224,7 +224,8 @@ def clean_rows(rows: list[list[Word]]) -> list[list[Word]]:
     """Rows without stray marks; rows left empty are dropped.
 
     A weak fragment touching a neighbour (the "l" tesseract split off "Patel")
-    is part of the value and stays. A lone dash between two words is kept when
+    is part of the value and stays; a letter or two standing far taller than the row's
+    words is a mark, however sure tesseract was of it. A lone dash between two words is kept when
     tesseract was fairly sure of it or it has a dash's shape, and a tilde or a long dash
     read there is the dash ("Lialda ~ take" is "Lialda - take").
     """
@@ -237,12 +238,28 @@ def clean_rows(rows: list[list[Word]]) -> list[list[Word]]:
                 if inside and (word.confidence >= 0.5 or _dash_shaped(word, row)):
                     kept.append(Word("-", word.confidence, word.bbox, word.line))
                 continue
-            if is_noise(word, inside) and not _touches_neighbour(row, i):
+            if is_noise(word, inside) and not _touches_neighbour(row, i) or _towers_over(row, i):
                 continue
             kept.append(word)
         if kept:
             cleaned.append(kept)
     return cleaned
+
+
+# No word of print stands this many times taller than its row's other words: capitals,
+# ascenders and descenders together make a word about 1.4 times as tall as another.
+TOWERING = 1.8
+
+
+def _towers_over(row: list[Word], i: int) -> bool:
+    """Whether row[i] is a letter or two (not a number) standing far taller than the
+    row's other words (two at least): the edge of the sheet or of a shadow, a fold,
+    read as "f" or "i" beside the value."""
+    word = row[i]
+    letters = re.sub(r"[^A-Za-z0-9]", "", word.text)
+    others = [w.bbox[3] - w.bbox[1] for j, w in enumerate(row) if j != i]
+    return (0 < len(letters) <= 2 and not letters.isdigit() and len(others) >= 2
+            and word.bbox[3] - word.bbox[1] > TOWERING * median(others))
 
 
 def _dash_shaped(word: Word, row: list[Word]) -> bool:

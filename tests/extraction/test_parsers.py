@@ -238,6 +238,25 @@ def test_a_page_edge_read_again_as_a_letter_is_not_part_of_the_value():
     assert fields["insurance_company"].bbox == [0.10, 0.19, 0.10 + 0.011 * 24, 0.19 + 0.018]
 
 
+def test_the_edge_of_the_sheet_read_surely_as_a_tall_letter_is_not_part_of_the_value():
+    pages = record_pages()
+    # Beside the value, the edge of a photographed sheet, read with some confidence as an "f"
+    # twice as tall as the value's words.
+    pages[1].words.append(Word("f", 0.79, (0.075, 0.183, 0.095, 0.221), 97))
+    fields = PARSERS["patient_details"].parse(pages)
+    assert fields["insurance_company"].value == "Harbor Insurance Company"
+    assert fields["insurance_company"].bbox == [0.10, 0.19, 0.10 + 0.011 * 24, 0.19 + 0.018]
+
+
+def test_a_short_word_as_tall_as_its_row_stays_in_the_value():
+    pages = record_pages()
+    company = [w for w in pages[1].words if 0.18 < w.bbox[1] < 0.2]
+    # A capital and a descender make a short word half as tall again as the others: print.
+    pages[1].words.append(Word("Jy", 0.9, (0.375, 0.19, 0.397, 0.19 + 1.5 * 0.018), company[0].line))
+    fields = PARSERS["patient_details"].parse(pages)
+    assert fields["insurance_company"].value == "Harbor Insurance Company Jy"
+
+
 def test_scraps_of_a_smudge_above_an_address_are_not_part_of_it():
     pages = record_pages()
     pages[1].words += [Word("es", 0.6, (0.525, 0.185, 0.547, 0.2), 98), Word("ee", 0.5, (0.55, 0.185, 0.572, 0.2), 98)]
