@@ -100,7 +100,21 @@ class PrescriptionParser:
             fields["refills"] = read_field(page, beside(refill, right),
                                            lambda rows: self._refills(page.number, _on_label_row(rows, refill)),
                                            single_line=True)
-        return self._cross_checked(fields)
+        return self._cross_checked(self._spaced_as_written(fields))
+
+    @staticmethod
+    def _spaced_as_written(fields: dict[str, FieldResult]) -> dict[str, FieldResult]:
+        """OCR drops the narrow space in "1 g": a medicine's strength read against its number
+        is written with the space when the prescription writes more of its strengths (in
+        the medicines and the directions) with one than without. Its confidence stays
+        below the review threshold (GLUED_UNIT_FIT): the spacing is inferred, not read."""
+        medicines = fields["medicines"].value
+        if not medicines:
+            return fields
+        spaced, glued = values.strength_spacing([*medicines, fields["directions"].value or ""])
+        if glued and spaced > glued:
+            fields["medicines"].value = [values.space_strengths(line) for line in medicines]
+        return fields
 
     @staticmethod
     def _cross_checked(fields: dict[str, FieldResult]) -> dict[str, FieldResult]:

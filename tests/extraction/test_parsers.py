@@ -99,8 +99,20 @@ def test_a_strength_read_against_its_number_goes_to_review():
     glued = PARSERS["prescription"].parse([prescription_page(medicines=("Ciprofloxacin 1g", "Cetirizine 10 mg"))])
     assert spaced["medicines"].value == ["Ciprofloxacin 1 g", "Cetirizine 10 mg"]
     assert spaced["medicines"].confidence >= THRESHOLD
-    assert glued["medicines"].value == ["Ciprofloxacin 1g", "Cetirizine 10 mg"]  # as read: the spacing is unsure
+    assert glued["medicines"].value == ["Ciprofloxacin 1g", "Cetirizine 10 mg"]  # as read: one strength each way
     assert glued["medicines"].confidence < THRESHOLD
+
+
+def test_a_strength_read_against_its_number_is_spaced_as_the_prescription_writes_the_others():
+    spaced_elsewhere = PARSERS["prescription"].parse([prescription_page(
+        medicines=("Ciprofloxacin 1g", "Cetirizine 10 mg"), directions="Cetirizine, take 5 mg")])
+    assert spaced_elsewhere["medicines"].value == ["Ciprofloxacin 1 g", "Cetirizine 10 mg"]
+    assert spaced_elsewhere["medicines"].confidence < THRESHOLD  # the space is inferred, not read
+    assert spaced_elsewhere["directions"].value == "Cetirizine, take 5 mg twice a day - with food"
+    glued_everywhere = PARSERS["prescription"].parse([prescription_page(
+        medicines=("Ciprofloxacin 1g", "Cetirizine 10mg"), directions="Cetirizine, take 5 mg")])
+    assert glued_everywhere["medicines"].value == ["Ciprofloxacin 1g", "Cetirizine 10mg"]
+    assert glued_everywhere["medicines"].confidence < THRESHOLD
 
 
 def test_prescription_without_its_labels_gives_blank_fields():

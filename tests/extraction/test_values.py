@@ -3,8 +3,8 @@ import pytest
 
 from extraction.parsers.addresses import repair_address
 from extraction.parsers.values import (
-    glued_unit, read_choice, read_date, read_integer, read_phone, repair_doses,
-    repair_title_case,
+    glued_unit, read_choice, read_date, read_integer, read_phone, repair_doses, repair_title_case,
+    space_strengths, strength_spacing,
 )
 
 
@@ -153,3 +153,10 @@ def test_street_type_and_microgram_misreads():
 ])
 def test_a_strength_touching_its_number_is_noticed(text, glued):
     assert glued_unit(text) is glued
+
+
+def test_strengths_are_counted_by_their_spacing_and_spaced():
+    texts = ["Losartan 50 mg", "Ciprofloxacin 2g", "Lialda 2.4  gram", "take 1 tablet every 3 days, 10mcg"]
+    assert strength_spacing(texts) == (2, 2)
+    assert [space_strengths(text) for text in texts] == [
+        "Losartan 50 mg", "Ciprofloxacin 2 g", "Lialda 2.4 gram", "take 1 tablet every 3 days, 10 mcg"]
