@@ -16,6 +16,8 @@ import numpy as np
 import pytesseract
 
 from extraction.errors import ExtractionTimeout
+from extraction.pgm import write_pgm
+from extraction.preprocess import remove_rules
 from extraction.types import Word
 
 # Sparse text: the forms are labels and values scattered in two columns, and
@@ -107,17 +109,6 @@ def read_images(images: list[np.ndarray], *, timeout: int, psm: int = DEFAULT_PS
     return found
 
 
-def write_pgm(path: str, image: np.ndarray) -> None:
-    """An 8-bit grey image as a binary PGM file: the bytes cv2.imwrite writes, in one
-    write instead of a row at a time."""
-    if image.ndim != 2:
-        raise ValueError("A PGM file holds one grey channel.")
-    image = np.ascontiguousarray(image, dtype=np.uint8)
-    with open(path, "wb") as out:
-        out.write(b"P5\n%d %d\n255\n" % (image.shape[1], image.shape[0]))
-        out.write(image.data)
-
-
 def _smooth(region: np.ndarray) -> np.ndarray:
     """Scan halftone and JPEG noise smoothed away, grey levels kept."""
     return cv2.medianBlur(region, 5)
@@ -182,7 +173,11 @@ class RegionReader:
             y0, y1 = max(0, int(key[1] * height)), min(height, int(key[3] * height))
             self.done[key] = []
             if x1 - x0 >= 8 and y1 - y0 >= 8:
-                found.append((self, key, x0, y0, VIEWS[view](self.gray[y0:y1, x0:x1])))
+                pixels = VIEWS[view](self.gray[y0:y1, x0:x1])
+                # A value written on a line of its own ("Refill: _3_"): in a photo the line
+                # may slope too much for the page-wide painting, and read with the value it
+                # turns "3" into "=". Measured against the crop, it is long.
+                found.append((self, key, x0, y0, remove_rules(pixels) if single_line else pixels))
         return found
 
 

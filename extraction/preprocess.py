@@ -19,7 +19,7 @@ from PIL import Image
 
 from extraction.bands import median_blur
 from extraction.blobs import HEIGHT, WIDTH, find_blobs
-from extraction.ocr import write_pgm
+from extraction.pgm import write_pgm
 
 # Letters this tall (median connected component, in pixels) read best and fast.
 TARGET_TEXT_HEIGHT = 20

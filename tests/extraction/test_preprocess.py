@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from extraction import orientation, preprocess
-from extraction.ocr import write_pgm
+from extraction.pgm import write_pgm
 
 
 LABELS = ["Patient name:", "Date of birth:", "Address:", "Phone number:", "Policy number:", "Weight (kg):",
