@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from extraction.fields import PRESCRIPTION
 from extraction.parsers import addresses, values
-from extraction.parsers.base import Span, blank_field, find_label, make_field, row_text, strip_edges
+from extraction.parsers.base import Span, blank_field, find_label, make_field, row_text, rows_of, strip_edges, token
 from extraction.parsers.rereads import DISAGREEMENT_FACTOR, read_field
 from extraction.types import FieldResult, PageResult, Word
 
@@ -60,6 +61,33 @@ def _on_label_row(rows: list[list[Word]], label: Span) -> list[list[Word]]:
     return [min(rows, key=lambda row: abs((row[0].bbox[1] + row[0].bbox[3]) / 2 - centre))]
 
 
+# How far left of "times" the refill count is looked for when its "Refill:" was not read
+# (a fraction of the page's width: the blank for the count is a few letters wide).
+COUNT_REACH = 0.1
+# A count found by the word after it only: below the review threshold however clear.
+LABEL_UNREAD_FIT = 0.75
+
+
+def _refill_closing(page: PageResult, below: float) -> Span | None:
+    """The "times" closing the refill line ("Refill: _2_ times"), for when its label was
+    misread: the lowest "times" below `below` that ends a row lying in the right half of
+    the page (a "times" in the directions runs on, "3 times a day", or ends a row
+    that begins at the left margin)."""
+    found = None
+    for row in rows_of([w for w in page.words if w.bbox[1] >= below]):
+        words = [w for w in row if re.search(r"[A-Za-z0-9]{2}", w.text)]
+        if words and row[0].bbox[0] >= 0.5 and fuzz.ratio(token(words[-1].text), "times") >= 80:
+            found = Span(page.number, [words[-1]])
+    return found
+
+
+def _nearest_before(rows: list[list[Word]], closing: Span) -> list[list[Word]]:
+    """The word of these rows nearest the left of `closing`, on its row: the count."""
+    before = [w for row in rows for w in row if w.bbox[2] <= closing.left + 0.003
+              and closing.top - closing.height < (w.bbox[1] + w.bbox[3]) / 2 < closing.bottom + closing.height]
+    return [[max(before, key=lambda w: w.bbox[2])]] if before else []
+
+
 class PrescriptionParser:
     kind = PRESCRIPTION
 
@@ -73,6 +101,8 @@ class PrescriptionParser:
         address = find_label(pages, "Address:", page=page.number, below=name.bottom)
         directions = find_label(pages, "Directions:", page=page.number, below=name.bottom)
         refill = find_label(pages, "Refill:", page=page.number, below=name.bottom)
+        # The label misread, its line still ends in "times": the count is found before that.
+        closing = None if refill else _refill_closing(page, below=(directions or name).bottom)
         same_row_date = date if date and abs(date.top - name.top) < 2 * name.height else None
 
         fields["prescriber_name"] = read_field(page, (0.0, 0.0, 1.0, name.top - 0.5 * name.height),
@@ -91,7 +121,8 @@ class PrescriptionParser:
             left = max(0.0, directions.left - 0.04)
             fields["medicines"] = read_field(page, (left, top, 1.0, directions.top - 0.3 * directions.height),
                                              lambda rows: self._medicines(page.number, rows))
-            bottom = refill.top - 0.5 * refill.height if refill else 1.0
+            end = refill or closing
+            bottom = end.top - 0.5 * end.height if end else 1.0
             fields["directions"] = read_field(page, (left, directions.bottom + 0.2 * directions.height, 1.0, bottom),
                                               lambda rows: self._directions(page.number, rows))
         if refill:
@@ -100,6 +131,12 @@ class PrescriptionParser:
             fields["refills"] = read_field(page, beside(refill, right),
                                            lambda rows: self._refills(page.number, _on_label_row(rows, refill)),
                                            single_line=True)
+        elif closing:
+            fields["refills"] = read_field(
+                page, (closing.left - COUNT_REACH, closing.top - 0.8 * closing.height, closing.left - 0.003,
+                       closing.bottom + 0.8 * closing.height),
+                lambda rows: self._refills(page.number, _nearest_before(rows, closing), LABEL_UNREAD_FIT),
+                single_line=True)
         return self._cross_checked(self._spaced_as_written(fields))
 
     @staticmethod
@@ -187,10 +224,10 @@ class PrescriptionParser:
         return make_field(text, words, page, values.text_fit(text))
 
     @staticmethod
-    def _refills(page: int, rows) -> FieldResult:
+    def _refills(page: int, rows, fit: float = 1.0) -> FieldResult:
         words = [w for row in rows for w in row if re.search(r"\w", w.text)]
         text = " ".join(w.text for w in words).strip("_ ")
-        value, fit, _ = values.read_integer(text, 0, 99)
+        value, read_fit, _ = values.read_integer(text, 0, 99)
         if value is None:
             return blank_field()
-        return make_field(value, words, page, fit)
+        return make_field(value, words, page, fit * read_fit)

@@ -13,7 +13,7 @@ def values_of(fields):
 
 def prescription_page(name_confidence=0.96, refill_text="_2_", date_text="5/1l/2022",
                       medicines=("Amoxicillin 500 md", "Cetirizine 1O mg"), dash="-", degree="M.D",
-                      directions="Amoxicillin, take 1 tablet"):
+                      directions="Amoxicillin, take 1 tablet", refill_label="Refill:"):
     return page(1, [
         (0.06, [(0.38, f"Dr Anna Berg, {degree}")]),
         (0.10, [(0.40, "12 Quay Street,")]),
@@ -26,7 +26,7 @@ def prescription_page(name_confidence=0.96, refill_text="_2_", date_text="5/1l/2
         (0.575, [(0.163, "Directions:")]),
         (0.64, [(0.16, directions)]),
         (0.67, [(0.16, f"twice a day {dash} with food")]),
-        (0.92, [(0.66, "Refill:"), (0.745, refill_text), (0.80, "times")]),
+        (0.92, [(0.66, refill_label, 0.4), (0.745, refill_text), (0.80, "times")]),
     ])
 
 
@@ -113,6 +113,26 @@ def test_a_strength_read_against_its_number_is_spaced_as_the_prescription_writes
         medicines=("Ciprofloxacin 1g", "Cetirizine 10mg"), directions="Cetirizine, take 5 mg")])
     assert glued_everywhere["medicines"].value == ["Ciprofloxacin 1g", "Cetirizine 10mg"]
     assert glued_everywhere["medicines"].confidence < THRESHOLD
+
+
+def test_a_refill_count_whose_label_was_misread_is_found_before_times_and_sent_to_review():
+    fields = PARSERS["prescription"].parse([prescription_page(refill_label='"i', refill_text="8")])
+    assert fields["refills"].value == 8
+    assert fields["refills"].confidence < THRESHOLD
+    assert fields["refills"].bbox == [0.745, 0.92, 0.745 + 0.011, 0.92 + 0.018]
+    assert fields["directions"].value == "Amoxicillin, take 1 tablet twice a day - with food"
+
+
+def test_times_in_the_directions_is_not_taken_for_the_refill_line():
+    for directions, expected in [
+        ("Amoxicillin, take one tablet by mouth 3 times a day", "3 times a day twice a day - with food"),
+        ("Amoxicillin, take one tablet by mouth up to 3 times", "up to 3 times twice a day - with food"),
+    ]:
+        page = prescription_page(directions=directions)
+        page.words = [w for w in page.words if w.bbox[1] < 0.9]  # no refill line at all
+        fields = PARSERS["prescription"].parse([page])
+        assert fields["refills"].value is None
+        assert fields["directions"].value == "Amoxicillin, take one tablet by mouth " + expected
 
 
 def test_prescription_without_its_labels_gives_blank_fields():
