@@ -158,7 +158,8 @@ def rows_of(words: list[Word]) -> list[list[Word]]:
 
     Tesseract's own lines follow a slanted or curved baseline, so they are the
     starting point; pieces of one visual row that tesseract put in different
-    blocks are then joined when they sit at the same height without overlapping.
+    blocks are then joined when they sit at the same height without overlapping,
+    or, on a sloping line of a photo, meet end to end at the same height.
     """
     groups: dict[int, list[Word]] = {}
     for word in words:
@@ -169,13 +170,23 @@ def rows_of(words: list[Word]) -> list[list[Word]]:
         for target in merged:
             height = max(_row_height(target), _row_height(row))
             apart = not any(overlaps_x(a, b) for a in target for b in row)
-            if apart and abs(_row_centre(target) - _row_centre(row)) < 0.5 * height:
+            level = abs(_row_centre(target) - _row_centre(row)) < 0.5 * height
+            if apart and (level or _meet_end_to_end(target, row, height)):
                 target.extend(row)
                 target.sort(key=lambda w: w.bbox[0])
                 break
         else:
             merged.append(row)
     return sorted(merged, key=_row_centre)
+
+
+def _meet_end_to_end(a: list[Word], b: list[Word], height: float) -> bool:
+    """Whether one row goes on where the other ends: the facing words (the left piece's
+    last, the right piece's first) at the same height, a few letters apart at most."""
+    left, right = (a, b) if a[0].bbox[0] < b[0].bbox[0] else (b, a)
+    end, start = left[-1], right[0]
+    return (0 <= start.bbox[0] - end.bbox[2] < 3 * height
+            and abs((end.bbox[1] + end.bbox[3]) / 2 - (start.bbox[1] + start.bbox[3]) / 2) < 0.5 * height)
 
 
 def _row_centre(row: list[Word]) -> float:
@@ -224,7 +235,7 @@ def clean_rows(rows: list[list[Word]]) -> list[list[Word]]:
     """Rows without stray marks; rows left empty are dropped.
 
     A weak fragment touching a neighbour (the "l" tesseract split off "Patel")
-    is part of the value and stays; a letter or two standing far taller than the row's
+    is part of the value and stays; a lone letter standing far taller than the row's
     words is a mark, however sure tesseract was of it. A lone dash between two words is kept when
     tesseract was fairly sure of it or it has a dash's shape, and a tilde or a long dash
     read there is the dash ("Lialda ~ take" is "Lialda - take").
@@ -252,13 +263,14 @@ TOWERING = 1.8
 
 
 def _towers_over(row: list[Word], i: int) -> bool:
-    """Whether row[i] is a letter or two (not a number) standing far taller than the
-    row's other words (two at least): the edge of the sheet or of a shadow, a fold,
-    read as "f" or "i" beside the value."""
+    """Whether row[i] is one letter standing far taller than the row's other words (two
+    at least): the edge of the sheet or of a shadow, a fold, read as "f" or "i" beside
+    the value. (A word of two letters may be as tall, with a speck above it in its box:
+    "mg".)"""
     word = row[i]
     letters = re.sub(r"[^A-Za-z0-9]", "", word.text)
     others = [w.bbox[3] - w.bbox[1] for j, w in enumerate(row) if j != i]
-    return (0 < len(letters) <= 2 and not letters.isdigit() and len(others) >= 2
+    return (len(letters) == 1 and letters.isalpha() and len(others) >= 2
             and word.bbox[3] - word.bbox[1] > TOWERING * median(others))
 
 

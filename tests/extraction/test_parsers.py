@@ -1,5 +1,7 @@
 """Parsers on OCR-like pages: labels found fuzzily, values repaired by their type,
 confidence low where the reading is doubtful."""
+import pytest
+
 from extraction.parsers import PARSERS
 from extraction.types import Word
 from tests.extraction.layout import Rereads, page
@@ -64,6 +66,25 @@ def test_a_medicine_spelt_differently_in_the_directions_sends_both_to_review():
     assert differing["medicines"].value == ["Amoxicillin 500 mg", "Cetirizine 10 mg"]
     assert differing["directions"].value == "Amoxicilin, take 1 tablet twice a day - with food"
     assert differing["medicines"].confidence < THRESHOLD and differing["directions"].confidence < THRESHOLD
+
+
+def test_a_sloping_line_that_tesseract_read_in_two_pieces_is_one_row_in_its_order():
+    # A photo's line rising to the right, its end read as a line of its own: the end sits
+    # higher on the page than the line's middle, but level with the word it follows.
+    page = prescription_page(directions="Ciprofloxacin, reduce by 2 g every 3 days, stop")
+    rise = 0.04  # over the width of the page
+    for word in page.words:
+        if abs(word.bbox[1] - 0.64) < 0.001:
+            lift = rise * (word.bbox[0] - 0.16)
+            word.bbox = (word.bbox[0], word.bbox[1] - lift, word.bbox[2], word.bbox[3] - lift)
+    x = 0.16 + 0.011 * len("Ciprofloxacin, reduce by 2 g every 3 days, stop ")
+    for text in ("after", "4", "weeks"):
+        top = 0.64 - rise * (x - 0.16)
+        page.words.append(Word(text, 0.96, (x, top, x + 0.011 * len(text), top + 0.018), 90))
+        x += 0.011 * (len(text) + 1)
+    fields = PARSERS["prescription"].parse([page])
+    assert fields["directions"].value == ("Ciprofloxacin, reduce by 2 g every 3 days, stop after 4 weeks "
+                                          "twice a day - with food")
 
 
 def test_a_flat_mark_halfway_up_the_letters_is_a_dash_however_unsure_tesseract_was():
@@ -280,13 +301,17 @@ def test_the_edge_of_the_sheet_read_surely_as_a_tall_letter_is_not_part_of_the_v
     assert fields["insurance_company"].bbox == [0.10, 0.19, 0.10 + 0.011 * 24, 0.19 + 0.018]
 
 
-def test_a_short_word_as_tall_as_its_row_stays_in_the_value():
+@pytest.mark.parametrize("text, height", [
+    ("J", 1.5),  # a capital with a descender: half as tall again as the row's words
+    ("Co", 1.9),  # two letters with a speck above them in their box
+])
+def test_a_short_word_taller_than_its_row_stays_in_the_value(text, height):
     pages = record_pages()
     company = [w for w in pages[1].words if 0.18 < w.bbox[1] < 0.2]
-    # A capital and a descender make a short word half as tall again as the others: print.
-    pages[1].words.append(Word("Jy", 0.9, (0.375, 0.19, 0.397, 0.19 + 1.5 * 0.018), company[0].line))
+    pages[1].words.append(Word(text, 0.9, (0.375, 0.19 + 0.018 * (1 - height), 0.375 + 0.011 * len(text), 0.19 + 0.018),
+                               company[0].line))
     fields = PARSERS["patient_details"].parse(pages)
-    assert fields["insurance_company"].value == "Harbor Insurance Company Jy"
+    assert fields["insurance_company"].value == f"Harbor Insurance Company {text}"
 
 
 def test_scraps_of_a_smudge_above_an_address_are_not_part_of_it():
