@@ -40,8 +40,8 @@ SHAPED_SEEDS = (7, 13, 53)
 UNTUNED_SEED, UNTUNED_COUNT = 71, 120
 # The corpus photographed again: every degradation preset, this many times each (full run only),
 # with amounts no repair was shaped on (those of SHAPED_REPHOTOGRAPHED_SEEDS were).
-SHAPED_REPHOTOGRAPHED_SEEDS = (2026,)
-REPHOTOGRAPHED_SEED, REPHOTOGRAPHED_COPIES = 2027, 3
+SHAPED_REPHOTOGRAPHED_SEEDS = (2026, 2027)
+REPHOTOGRAPHED_SEED, REPHOTOGRAPHED_COPIES = 2028, 3
 SWEEP = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
@@ -216,7 +216,7 @@ def markdown(summaries: list[dict], threshold: float, sweep_rows: list[dict]) ->
         f"its two real documents drawn and degraded by every preset of the generator "
         f"({REPHOTOGRAPHED_COPIES} times each, amounts of seed {REPHOTOGRAPHED_SEED}), so the real forms' own "
         f"print and handwriting, which the generator only imitates, are read as worse photos and scans "
-        f"(repairs were shaped on other amounts of the same presets, seed {_listed(SHAPED_REPHOTOGRAPHED_SEEDS)} "
+        f"(repairs were shaped on other amounts of the same presets, seeds {_listed(SHAPED_REPHOTOGRAPHED_SEEDS)} "
         f"among them, never on these). Both run in this process with OpenCV on {cv2.getNumThreads()} threads "
         f"(Celery workers keep it to EXTRACTION_CV_THREADS, 1 by default) and tesseract on "
         f"OMP_THREAD_LIMIT={os.environ.get('OMP_THREAD_LIMIT', 'unset')}. "

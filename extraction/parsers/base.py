@@ -67,22 +67,34 @@ def find_label(pages: list[PageResult], phrase: str, *, min_score: float = 78.0,
                page: int | None = None, below: float = 0.0) -> Span | None:
     """The best fuzzy match of `phrase` on consecutive words of one OCR line."""
     wanted = [token(part) for part in phrase.split() if token(part)]
+    # A long phrase is also looked for one word short: tesseract sometimes loses a word of
+    # a label into the margin or another line ("you have medical insurance?").
+    sizes = [len(wanted)] + ([len(wanted) - 1] if len(wanted) >= SHORT_WINDOW_WORDS else [])
     best: Span | None = None
     for result in pages:
         if page is not None and result.number != page:
             continue
         for line in label_lines(result.words):
             tokens = [token(w.text) for w in line]
-            for start in range(0, max(0, len(line) - len(wanted)) + 1):
-                window = tokens[start:start + len(wanted)]
-                if len(window) < len(wanted) or line[start].bbox[1] < below:
-                    continue
-                joined_score = fuzz.ratio("".join(wanted), "".join(window))
-                word_score = sum(fuzz.ratio(a, b) for a, b in zip(wanted, window)) / len(wanted)
-                score = max(joined_score, word_score)
-                if score >= min_score and (best is None or score > best.score):
-                    best = Span(result.number, line[start:start + len(wanted)], score, _line_start(line, start))
+            for size in sizes:
+                for start in range(0, max(0, len(line) - size) + 1):
+                    window = tokens[start:start + size]
+                    if len(window) < size or line[start].bbox[1] < below:
+                        continue
+                    score = fuzz.ratio("".join(wanted), "".join(window))
+                    if size == len(wanted):
+                        score = max(score, sum(fuzz.ratio(a, b) for a, b in zip(wanted, window)) / size)
+                    elif score < SHORT_WINDOW_SCORE:
+                        continue
+                    if score >= min_score and (best is None or score > best.score):
+                        best = Span(result.number, line[start:start + size], score, _line_start(line, start))
     return best
+
+
+# Phrases of this many words are looked for one word short too, where what is read
+# matches the whole phrase at least this well.
+SHORT_WINDOW_WORDS = 4
+SHORT_WINDOW_SCORE = 85.0
 
 
 def label_lines(words: list[Word]) -> list[list[Word]]:
@@ -107,16 +119,18 @@ def _label_lines(words: list[Word]) -> list[list[Word]]:
     ends = []
     for line in lines:
         height = median(w.bbox[3] - w.bbox[1] for w in line)
-        ends.append((line[0].bbox[0], line[-1].bbox[2], _row_centre(line), height))
+        ends.append((line[0].bbox[0], line[-1].bbox[2], _row_centre(line), height,
+                     _centre(line[0]), _centre(line[-1])))
     by_left = sorted(range(len(lines)), key=lambda i: ends[i][0])
     lefts = [ends[i][0] for i in by_left]
     following: dict[int, int] = {}
-    for i, (_, right, centre, height) in enumerate(ends):
-        # The nearest line that starts after this one ends, within a word space or two, at its height.
+    for i, (_, right, centre, height, _, last_word) in enumerate(ends):
+        # The nearest line that starts after this one ends, within a word space or two, at
+        # its height (or, on a sloping line, with its first word level with this one's last).
         first = bisect_left(lefts, right - 0.5 * height)
         last = bisect_right(lefts, right + 2.5 * height)
         near = [j for j in by_left[first:last]
-                if j != i and abs(ends[j][2] - centre) < 0.5 * max(height, ends[j][3])]
+                if j != i and min(abs(ends[j][2] - centre), abs(ends[j][4] - last_word)) < 0.5 * max(height, ends[j][3])]
         if near:
             following[i] = min(near, key=lambda j: ends[j][0])
     joined = []
@@ -185,8 +199,11 @@ def _meet_end_to_end(a: list[Word], b: list[Word], height: float) -> bool:
     last, the right piece's first) at the same height, a few letters apart at most."""
     left, right = (a, b) if a[0].bbox[0] < b[0].bbox[0] else (b, a)
     end, start = left[-1], right[0]
-    return (0 <= start.bbox[0] - end.bbox[2] < 3 * height
-            and abs((end.bbox[1] + end.bbox[3]) / 2 - (start.bbox[1] + start.bbox[3]) / 2) < 0.5 * height)
+    return 0 <= start.bbox[0] - end.bbox[2] < 3 * height and abs(_centre(end) - _centre(start)) < 0.5 * height
+
+
+def _centre(word: Word) -> float:
+    return (word.bbox[1] + word.bbox[3]) / 2
 
 
 def _row_centre(row: list[Word]) -> float:

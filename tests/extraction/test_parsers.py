@@ -277,6 +277,27 @@ def test_a_label_tesseract_broke_in_two_still_ends_the_value_above_and_starts_it
     assert fields["regular_medications"].bbox == [0.092, 0.76, 0.092 + 0.011 * 7, 0.76 + 0.018]
 
 
+def test_a_label_tesseract_broke_in_two_on_a_sloping_line_is_still_found():
+    pages = record_pages(medications_label=("List any medication", "taken regularly:"))
+    # A photo's line rising to the right: the second piece sits higher than the first,
+    # level with it only where the two meet.
+    for word in pages[1].words:
+        if abs(word.bbox[1] - 0.708) < 0.001:
+            lift = 0.07 * (word.bbox[0] - 0.092)
+            word.bbox = (word.bbox[0], word.bbox[1] - lift, word.bbox[2], word.bbox[3] - lift)
+    fields = PARSERS["patient_details"].parse(pages)
+    assert fields["allergies"].value == "Latex"
+    assert fields["regular_medications"].value == "Insulin"
+
+
+def test_a_long_label_that_lost_a_word_is_still_found():
+    pages = record_pages()
+    pages[1].words = [w for w in pages[1].words if not (w.text == "Do" and abs(w.bbox[1] - 0.38) < 0.001)]
+    fields = PARSERS["patient_details"].parse(pages)
+    assert fields["has_insurance"].value == "Yes"
+    assert fields["has_insurance"].bbox == [0.10, 0.435, 0.10 + 0.011 * 3, 0.435 + 0.018]
+
+
 def test_a_page_edge_read_again_as_a_letter_is_not_part_of_the_value():
     pages = record_pages()
     company = [w for w in pages[1].words if 0.18 < w.bbox[1] < 0.2]
