@@ -84,7 +84,7 @@ def find_label(pages: list[PageResult], phrase: str, *, min_score: float = 78.0,
                     score = fuzz.ratio("".join(wanted), "".join(window))
                     if size == len(wanted):
                         score = max(score, sum(fuzz.ratio(a, b) for a, b in zip(wanted, window)) / size)
-                    elif score < SHORT_WINDOW_SCORE:
+                    elif min(score, _one_lost(wanted, window)) < SHORT_WINDOW_SCORE:
                         continue
                     if score >= min_score and (best is None or score > best.score):
                         best = Span(result.number, line[start:start + size], score, _line_start(line, start))
@@ -92,9 +92,16 @@ def find_label(pages: list[PageResult], phrase: str, *, min_score: float = 78.0,
 
 
 # Phrases of this many words are looked for one word short too, where what is read
-# matches the whole phrase at least this well.
+# matches the whole phrase at least this well (and word for word, with the lost word left out,
+# as well as a whole label must: "Harmon Insurance Company" is not "Name of Insurance Company").
 SHORT_WINDOW_WORDS = 4
 SHORT_WINDOW_SCORE = 85.0
+
+
+def _one_lost(wanted: list[str], window: list[str]) -> float:
+    """How well `window` matches `wanted` word for word with one of its words left out."""
+    return max(sum(fuzz.ratio(a, b) for a, b in zip(wanted[:lost] + wanted[lost + 1:], window)) / len(window)
+               for lost in range(len(wanted)))
 
 
 def label_lines(words: list[Word]) -> list[list[Word]]:
@@ -266,7 +273,7 @@ def clean_rows(rows: list[list[Word]]) -> list[list[Word]]:
                 if inside and (word.confidence >= 0.5 or _dash_shaped(word, row)):
                     kept.append(Word("-", word.confidence, word.bbox, word.line))
                 continue
-            if is_noise(word, inside) and not _touches_neighbour(row, i) or _towers_over(row, i):
+            if (is_noise(word, inside) and not _touches_neighbour(row, i)) or _towers_over(row, i):
                 continue
             kept.append(word)
         if kept:
@@ -281,12 +288,12 @@ TOWERING = 1.8
 
 def _towers_over(row: list[Word], i: int) -> bool:
     """Whether row[i] is one letter standing far taller than the row's other words (two
-    at least): the edge of the sheet or of a shadow, a fold, read as "f" or "i" beside
+    at least, specks and dashes not counted): the edge of the sheet or of a shadow, a fold, read as "f" or "i" beside
     the value. (A word of two letters may be as tall, with a speck above it in its box:
     "mg".)"""
     word = row[i]
     letters = re.sub(r"[^A-Za-z0-9]", "", word.text)
-    others = [w.bbox[3] - w.bbox[1] for j, w in enumerate(row) if j != i]
+    others = [w.bbox[3] - w.bbox[1] for j, w in enumerate(row) if j != i and re.search(r"[A-Za-z0-9]", w.text)]
     return (len(letters) == 1 and letters.isalpha() and len(others) >= 2
             and word.bbox[3] - word.bbox[1] > TOWERING * median(others))
 

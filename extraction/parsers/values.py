@@ -266,19 +266,20 @@ def glued_unit(text: str) -> bool:
     return bool(_GLUED_UNIT.search(text))
 
 
-# The room between a strength's number and its unit: nothing when they touch.
-_STRENGTH_GAP = re.compile(r"(?<=\d)(\s*)(?=" + _DOSE_UNITS + ")", re.IGNORECASE)
+# A strength: a number standing on its own (not "B12", "x2"), the room before its unit
+# (nothing when they touch), its unit.
+_STRENGTH = re.compile(r"(?<![A-Za-z\d.,])(\d+(?:[.,]\d+)?)([ \t]*)(?=" + _DOSE_UNITS + ")", re.IGNORECASE)
 
 
 def strength_spacing(texts) -> tuple[int, int]:
     """(strengths written with a space between number and unit, strengths glued) in `texts`."""
-    gaps = [match.group(1) for text in texts for match in _STRENGTH_GAP.finditer(text)]
+    gaps = [match.group(2) for text in texts for match in _STRENGTH.finditer(text)]
     return sum(1 for gap in gaps if gap), sum(1 for gap in gaps if not gap)
 
 
 def space_strengths(text: str) -> str:
     """Every strength in `text` written with one space between number and unit ("1 g")."""
-    return _STRENGTH_GAP.sub(" ", text)
+    return _STRENGTH.sub(r"\1 ", text)
 
 
 # A medicine line is its name and strength; a lone 9 or q after the strength's number,

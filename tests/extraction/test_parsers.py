@@ -3,6 +3,7 @@ confidence low where the reading is doubtful."""
 import pytest
 
 from extraction.parsers import PARSERS
+from extraction.parsers.base import find_label
 from extraction.types import Word
 from tests.extraction.layout import Rereads, page
 
@@ -296,6 +297,13 @@ def test_a_long_label_that_lost_a_word_is_still_found():
     fields = PARSERS["patient_details"].parse(pages)
     assert fields["has_insurance"].value == "Yes"
     assert fields["has_insurance"].bbox == [0.10, 0.435, 0.10 + 0.011 * 3, 0.435 + 0.018]
+
+
+def test_a_value_one_word_short_of_a_label_is_not_taken_for_it():
+    pages = [page(1, [(0.19, [(0.10, "Harmon Insurance Company")]), (0.25, [(0.10, "you have medical insurance?")])])]
+    assert find_label(pages, "Name of Insurance Company") is None
+    found = find_label(pages, "Do you have medical insurance?")
+    assert [w.text for w in found.words] == ["you", "have", "medical", "insurance?"]
 
 
 def test_a_page_edge_read_again_as_a_letter_is_not_part_of_the_value():

@@ -158,5 +158,8 @@ def test_a_strength_touching_its_number_is_noticed(text, glued):
 def test_strengths_are_counted_by_their_spacing_and_spaced():
     texts = ["Losartan 50 mg", "Ciprofloxacin 2g", "Lialda 2.4  gram", "take 1 tablet every 3 days, 10mcg"]
     assert strength_spacing(texts) == (2, 2)
+    # A number that is part of a word is no strength: "B12", "x2".
+    assert strength_spacing(["Vitamin B12mcg x2g"]) == (0, 0)
+    assert space_strengths("Vitamin B12 1000mcg x2g") == "Vitamin B12 1000 mcg x2g"
     assert [space_strengths(text) for text in texts] == [
         "Losartan 50 mg", "Ciprofloxacin 2 g", "Lialda 2.4 gram", "take 1 tablet every 3 days, 10 mcg"]
