@@ -214,7 +214,7 @@ def _centre(word: Word) -> float:
 
 
 def _row_centre(row: list[Word]) -> float:
-    return median((w.bbox[1] + w.bbox[3]) / 2 for w in row)
+    return median(_centre(w) for w in row)
 
 
 def _row_height(row: list[Word]) -> float:
@@ -260,9 +260,9 @@ def clean_rows(rows: list[list[Word]]) -> list[list[Word]]:
 
     A weak fragment touching a neighbour (the "l" tesseract split off "Patel")
     is part of the value and stays; a lone letter standing far taller than the row's
-    words is a mark, however sure tesseract was of it. A lone dash between two words is kept when
-    tesseract was fairly sure of it or it has a dash's shape, and a tilde or a long dash
-    read there is the dash ("Lialda ~ take" is "Lialda - take").
+    words is a mark, however sure tesseract was of it. A lone dash between two words is
+    kept when tesseract was fairly sure of it or it has a dash's shape, and a tilde or a
+    long dash read there is the dash ("Lialda ~ take" is "Lialda - take").
     """
     cleaned = []
     for row in rows:
@@ -288,14 +288,15 @@ TOWERING = 1.8
 
 def _towers_over(row: list[Word], i: int) -> bool:
     """Whether row[i] is one letter standing far taller than the row's other words (two
-    at least, specks and dashes not counted): the edge of the sheet or of a shadow, a fold, read as "f" or "i" beside
-    the value. (A word of two letters may be as tall, with a speck above it in its box:
-    "mg".)"""
+    at least, specks and dashes not counted): the edge of the sheet or of a shadow, a
+    fold, read as "f" or "i" beside the value. (A word of two letters may be as tall,
+    with a speck above it in its box: "mg".)"""
     word = row[i]
     letters = re.sub(r"[^A-Za-z0-9]", "", word.text)
+    if len(letters) != 1 or not letters.isalpha():
+        return False
     others = [w.bbox[3] - w.bbox[1] for j, w in enumerate(row) if j != i and re.search(r"[A-Za-z0-9]", w.text)]
-    return (len(letters) == 1 and letters.isalpha() and len(others) >= 2
-            and word.bbox[3] - word.bbox[1] > TOWERING * median(others))
+    return len(others) >= 2 and word.bbox[3] - word.bbox[1] > TOWERING * median(others)
 
 
 def _dash_shaped(word: Word, row: list[Word]) -> bool:
