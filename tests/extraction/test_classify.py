@@ -1,7 +1,6 @@
 """Kind from the text of the pages."""
 from extraction.classify import classify
-from tests.extraction.layout import page
-from tests.extraction.test_parsers import prescription_page, record_pages
+from tests.extraction.layout import page, prescription_page, record_pages
 
 
 def test_prescription():
